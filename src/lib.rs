@@ -1,0 +1,8 @@
+//! framelens: measure how news outlets frame a conflict.
+//!
+//! Data flows text → sentences → tokens → vectors → scores → report, one module a step:
+//! [`text`] (sentences, tokens, n-grams), [`features`] (TF-IDF), [`model`] (logistic
+//! regression, model files), [`score`] (streaming scoring), [`report`] (per-outlet summaries).
+#![deny(missing_docs)]
+
+pub mod text;

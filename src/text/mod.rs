@@ -1,0 +1,406 @@
+//! Text: sentences, tokens and the terms (n-grams) that become features.
+//!
+//! The pipeline for one sentence is fixed and documented, as in scikit-learn's
+//! `TfidfVectorizer`: lowercase (on by default) → strip accents (optional) → analyzer.
+//! The `word` analyzer then tokenizes with a regex (scikit-learn's `(?u)\b\w\w+\b` by default),
+//! removes stop words, stems (rust-stemmers), and joins word n-grams with a space.
+//! The `char_wb` and `char` analyzers emit character n-grams exactly as scikit-learn does.
+
+mod filters;
+mod sentence;
+
+pub use filters::{Language, StopWords, ENGLISH_STOP_WORDS};
+pub use sentence::{for_each_sentence, split_sentences, Sentence};
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{char::canonical_combining_class, UnicodeNormalization};
+
+/// scikit-learn's default token pattern.
+pub const DEFAULT_TOKEN_PATTERN: &str = r"(?u)\b\w\w+\b";
+
+/// Errors from building an analyzer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TextError {
+    /// The token pattern is not a valid regular expression.
+    #[error("invalid --token-pattern {pattern:?}: {source}")]
+    TokenPattern {
+        /// The pattern given.
+        pattern: String,
+        /// The regex error.
+        source: Box<regex::Error>,
+    },
+    /// The n-gram range is empty or starts at zero.
+    #[error("invalid --ngram-range {min},{max}: need 1 <= MIN <= MAX")]
+    NgramRange {
+        /// Lower bound.
+        min: usize,
+        /// Upper bound.
+        max: usize,
+    },
+}
+
+/// Which units n-grams are made of (scikit-learn's `analyzer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalyzerKind {
+    /// Word n-grams of regex tokens.
+    Word,
+    /// Character n-grams inside word boundaries, words padded with a space.
+    CharWb,
+    /// Character n-grams over the whole text.
+    Char,
+}
+
+impl AnalyzerKind {
+    /// The name used on the command line and in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnalyzerKind::Word => "word",
+            AnalyzerKind::CharWb => "char_wb",
+            AnalyzerKind::Char => "char",
+        }
+    }
+}
+
+/// Accent stripping (scikit-learn's `strip_accents`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StripAccents {
+    /// NFKD, then drop combining characters.
+    Unicode,
+    /// NFKD, then drop every non-ASCII character.
+    Ascii,
+}
+
+/// Everything that decides which terms a text produces. Stored in model files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyzerConfig {
+    /// Word or character n-grams.
+    pub analyzer: AnalyzerKind,
+    /// Smallest and largest n. Default (1, 1).
+    pub ngram_range: (usize, usize),
+    /// Lowercase before anything else. Default true.
+    pub lowercase: bool,
+    /// Accent stripping. Default none.
+    pub strip_accents: Option<StripAccents>,
+    /// Token regex for the word analyzer. Default [`DEFAULT_TOKEN_PATTERN`].
+    pub token_pattern: String,
+    /// Stop words removed before stemming (word analyzer only). Default none.
+    pub stop_words: StopWords,
+    /// Snowball stemmer applied to each token (word analyzer only). Default English.
+    pub stem: Option<Language>,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        AnalyzerConfig {
+            analyzer: AnalyzerKind::Word,
+            ngram_range: (1, 1),
+            lowercase: true,
+            strip_accents: None,
+            token_pattern: DEFAULT_TOKEN_PATTERN.to_string(),
+            stop_words: StopWords::None,
+            stem: Some(Language::English),
+        }
+    }
+}
+
+/// Stem cache bound: cleared when full, so memory stays flat on endless streams.
+const STEM_CACHE_LIMIT: usize = 200_000;
+
+/// A built analyzer: text → terms. Cheap to clone (one per thread).
+#[derive(Clone)]
+pub struct Analyzer {
+    config: AnalyzerConfig,
+    token_re: Regex,
+    stemmer: Option<std::sync::Arc<rust_stemmers::Stemmer>>,
+    stop: std::collections::HashSet<String>,
+    stem_cache: HashMap<String, String>,
+    tokens: Vec<String>,
+    ngram: String,
+    chars: Vec<char>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer").field("config", &self.config).finish()
+    }
+}
+
+impl Analyzer {
+    /// Builds an analyzer, checking the configuration.
+    pub fn new(config: &AnalyzerConfig) -> Result<Self, TextError> {
+        let (min, max) = config.ngram_range;
+        if min == 0 || min > max {
+            return Err(TextError::NgramRange { min, max });
+        }
+        let token_re = Regex::new(&config.token_pattern).map_err(|e| TextError::TokenPattern {
+            pattern: config.token_pattern.clone(),
+            source: Box::new(e),
+        })?;
+        let stemmer = match (config.analyzer, config.stem) {
+            (AnalyzerKind::Word, Some(lang)) => {
+                Some(std::sync::Arc::new(rust_stemmers::Stemmer::create(lang.algorithm())))
+            }
+            _ => None,
+        };
+        let stop = config.stop_words.words().into_iter().collect();
+        Ok(Analyzer {
+            config: config.clone(),
+            token_re,
+            stemmer,
+            stop,
+            stem_cache: HashMap::new(),
+            tokens: Vec::new(),
+            ngram: String::new(),
+            chars: Vec::new(),
+        })
+    }
+
+    /// The configuration this analyzer was built from.
+    pub fn config(&self) -> &AnalyzerConfig {
+        &self.config
+    }
+
+    /// Calls `emit` with every term of `text`, in order, with repetitions.
+    pub fn for_each_term(&mut self, text: &str, mut emit: impl FnMut(&str)) {
+        let pre = preprocess(text, self.config.lowercase, self.config.strip_accents);
+        match self.config.analyzer {
+            AnalyzerKind::Word => self.word_terms(&pre, &mut emit),
+            AnalyzerKind::CharWb => self.char_wb_terms(&pre, &mut emit),
+            AnalyzerKind::Char => self.char_terms(&pre, &mut emit),
+        }
+    }
+
+    /// All terms of `text` as owned strings (convenient for tests and small inputs).
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_term(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    fn word_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
+        self.tokens.clear();
+        for m in self.token_re.find_iter(text) {
+            let tok = m.as_str();
+            if self.stop.contains(tok) {
+                continue;
+            }
+            let term = match &self.stemmer {
+                None => tok.to_string(),
+                Some(st) => {
+                    if let Some(s) = self.stem_cache.get(tok) {
+                        s.clone()
+                    } else {
+                        let s = st.stem(tok).into_owned();
+                        if self.stem_cache.len() >= STEM_CACHE_LIMIT {
+                            self.stem_cache.clear();
+                        }
+                        self.stem_cache.insert(tok.to_string(), s.clone());
+                        s
+                    }
+                }
+            };
+            self.tokens.push(term);
+        }
+        let (min, max) = self.config.ngram_range;
+        let n_tok = self.tokens.len();
+        if min == 1 {
+            for t in &self.tokens {
+                emit(t);
+            }
+        }
+        for n in min.max(2)..=max.min(n_tok) {
+            for i in 0..=(n_tok - n) {
+                self.ngram.clear();
+                for (k, t) in self.tokens[i..i + n].iter().enumerate() {
+                    if k > 0 {
+                        self.ngram.push(' ');
+                    }
+                    self.ngram.push_str(t);
+                }
+                emit(&self.ngram);
+            }
+        }
+    }
+
+    fn char_wb_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
+        let (min, max) = self.config.ngram_range;
+        let text = collapse_whitespace(text);
+        for word in text.split_whitespace() {
+            self.chars.clear();
+            self.chars.push(' ');
+            self.chars.extend(word.chars());
+            self.chars.push(' ');
+            let w_len = self.chars.len();
+            for n in min..=max {
+                // scikit-learn: the first window is always emitted, even if shorter than n;
+                // a word shorter than n ends the loop over n for that word.
+                let mut offset = 0;
+                self.ngram.clear();
+                self.ngram.extend(&self.chars[0..n.min(w_len)]);
+                emit(&self.ngram);
+                while offset + n < w_len {
+                    offset += 1;
+                    self.ngram.clear();
+                    self.ngram.extend(&self.chars[offset..offset + n]);
+                    emit(&self.ngram);
+                }
+                if offset == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    fn char_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
+        let (min, max) = self.config.ngram_range;
+        let text = collapse_whitespace(text);
+        self.chars.clear();
+        self.chars.extend(text.chars());
+        let len = self.chars.len();
+        for n in min..=max.min(len) {
+            for i in 0..=(len - n) {
+                self.ngram.clear();
+                self.ngram.extend(&self.chars[i..i + n]);
+                emit(&self.ngram);
+            }
+        }
+    }
+}
+
+/// Lowercase and accent stripping, in scikit-learn's order.
+fn preprocess(text: &str, lowercase: bool, strip: Option<StripAccents>) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let mut s: Cow<'_, str> = Cow::Borrowed(text);
+    if lowercase {
+        if s.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+            // nothing to do
+        } else if s.is_ascii() {
+            s = Cow::Owned(s.to_ascii_lowercase());
+        } else {
+            s = Cow::Owned(s.to_lowercase());
+        }
+    }
+    match strip {
+        None => s,
+        Some(_) if s.is_ascii() => s,
+        Some(StripAccents::Unicode) => {
+            Cow::Owned(s.nfkd().filter(|c| canonical_combining_class(*c) == 0).collect())
+        }
+        Some(StripAccents::Ascii) => Cow::Owned(s.nfkd().filter(char::is_ascii).collect()),
+    }
+}
+
+/// scikit-learn's `re.sub(r"\s\s+", " ", text)`: runs of two or more white-space characters
+/// become one space; a single tab or newline is kept.
+fn collapse_whitespace(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut prev_ws = false;
+    let mut needs = false;
+    for c in text.chars() {
+        let ws = c.is_whitespace();
+        if ws && prev_ws {
+            needs = true;
+            break;
+        }
+        prev_ws = ws;
+    }
+    if !needs {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+        } else {
+            flush_run(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush_run(&mut out, &mut run);
+    std::borrow::Cow::Owned(out)
+}
+
+fn flush_run(out: &mut String, run: &mut Vec<char>) {
+    match run.len() {
+        0 => {}
+        1 => out.push(run[0]),
+        _ => out.push(' '),
+    }
+    run.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(analyzer: AnalyzerKind, ngram: (usize, usize)) -> AnalyzerConfig {
+        AnalyzerConfig {
+            analyzer,
+            ngram_range: ngram,
+            stem: None,
+            ..AnalyzerConfig::default()
+        }
+    }
+
+    #[test]
+    fn word_default_pattern_drops_one_letter_tokens() {
+        let mut a = Analyzer::new(&cfg(AnalyzerKind::Word, (1, 2))).unwrap();
+        assert_eq!(
+            a.terms("A NATO drill, Russia's I"),
+            ["nato", "drill", "russia", "nato drill", "drill russia"]
+        );
+    }
+
+    #[test]
+    fn stemming_and_stance_safe_stop_words() {
+        let mut c = AnalyzerConfig {
+            stop_words: StopWords::English,
+            ..AnalyzerConfig::default()
+        };
+        c.ngram_range = (1, 1);
+        let mut a = Analyzer::new(&c).unwrap();
+        assert_eq!(
+            a.terms("The troops are not moving against the borders"),
+            ["troop", "not", "move", "against", "border"]
+        );
+    }
+
+    #[test]
+    fn char_wb_matches_sklearn_rules() {
+        // sklearn: TfidfVectorizer(analyzer="char_wb", ngram_range=(2,3)).build_analyzer()("ab c")
+        let mut a = Analyzer::new(&cfg(AnalyzerKind::CharWb, (2, 3))).unwrap();
+        assert_eq!(a.terms("ab c"), [" a", "ab", "b ", " ab", "ab ", " c", "c ", " c "]);
+        // A word shorter than n is emitted once, padded, and ends the loop over n.
+        let mut a = Analyzer::new(&cfg(AnalyzerKind::CharWb, (4, 5))).unwrap();
+        assert_eq!(a.terms("a"), [" a "]);
+    }
+
+    #[test]
+    fn char_analyzer_and_whitespace() {
+        let mut a = Analyzer::new(&cfg(AnalyzerKind::Char, (1, 2))).unwrap();
+        assert_eq!(a.terms("a  b"), ["a", " ", "b", "a ", " b"]);
+        assert_eq!(collapse_whitespace("a\tb"), "a\tb");
+    }
+
+    #[test]
+    fn accents() {
+        let mut c = cfg(AnalyzerKind::Word, (1, 1));
+        c.strip_accents = Some(StripAccents::Unicode);
+        assert_eq!(Analyzer::new(&c).unwrap().terms("Café Zelenskyy"), ["cafe", "zelenskyy"]);
+    }
+
+    #[test]
+    fn bad_config() {
+        let mut c = cfg(AnalyzerKind::Word, (2, 1));
+        assert!(matches!(Analyzer::new(&c), Err(TextError::NgramRange { min: 2, max: 1 })));
+        c.ngram_range = (1, 1);
+        c.token_pattern = "(".into();
+        assert!(matches!(Analyzer::new(&c), Err(TextError::TokenPattern { .. })));
+    }
+}
