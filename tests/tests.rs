@@ -1,1 +1,3 @@
+//! All integration tests, compiled into one binary.
 
+mod sklearn_tfidf;

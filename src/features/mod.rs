@@ -1,0 +1,525 @@
+//! Features: sentences → sparse TF-IDF vectors, with scikit-learn's `TfidfVectorizer` formula.
+//!
+//! - term frequency: raw count, or `1 + ln(count)` with `sublinear_tf`;
+//! - inverse document frequency, learnt at fit time and stored: `ln((1 + n) / (1 + df)) + 1`
+//!   (`smooth_idf`, the default) or `ln(n / df) + 1`;
+//! - each row scaled to unit L2 norm (`norm = l2`, the default) or left as is;
+//! - vocabulary: terms with `min_df <= df <= max_df` (a count, or a fraction of the documents),
+//!   then the `max_features` most frequent (total count; ties by term order), sorted, so
+//!   columns are deterministic.
+//!
+//! A [`FeatureExtractor`] may hold several parts (for example word and char_wb n-grams), each
+//! with its own vocabulary, normalised separately and laid side by side, as scikit-learn's
+//! `FeatureUnion` of two vectorizers.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use sprs::CsMat;
+
+use crate::text::{Analyzer, AnalyzerConfig, TextError};
+
+/// Errors from fitting or using a feature extractor.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeatureError {
+    /// Bad analyzer settings.
+    #[error(transparent)]
+    Text(#[from] TextError),
+    /// A document-frequency bound is out of range.
+    #[error("invalid --{name} {value}: a fraction must be in [0, 1], a count must be >= 0")]
+    DocFreq {
+        /// `min-df` or `max-df`.
+        name: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// min_df and max_df leave no room.
+    #[error("--max-df ({max_df} documents) is below --min-df ({min_df} documents) for {n_docs} documents")]
+    DfBounds {
+        /// min_df in documents.
+        min_df: f64,
+        /// max_df in documents.
+        max_df: f64,
+        /// Documents seen.
+        n_docs: usize,
+    },
+    /// Nothing survived pruning, or the documents had no terms at all.
+    #[error("no terms left: the texts produced no terms{hint}")]
+    EmptyVocabulary {
+        /// What to try.
+        hint: String,
+    },
+    /// No documents to fit on.
+    #[error("no documents to fit the vocabulary on")]
+    NoDocuments,
+    /// A stored extractor is inconsistent (model file edited or damaged).
+    #[error("inconsistent features: {0}")]
+    Inconsistent(String),
+}
+
+/// A document-frequency bound: a count of documents, or a fraction of them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocFreq {
+    /// At least / at most this many documents.
+    Count(usize),
+    /// At least / at most this fraction of the documents.
+    Fraction(f64),
+}
+
+impl DocFreq {
+    /// Parses as scikit-learn does: an integer is a count, a number with a point a fraction.
+    pub fn parse(name: &'static str, s: &str) -> Result<DocFreq, FeatureError> {
+        let bad = || FeatureError::DocFreq {
+            name,
+            value: s.to_string(),
+        };
+        if let Ok(n) = s.parse::<usize>() {
+            return Ok(DocFreq::Count(n));
+        }
+        match s.parse::<f64>() {
+            Ok(f) if (0.0..=1.0).contains(&f) => Ok(DocFreq::Fraction(f)),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The bound in documents; scikit-learn compares a fraction times n without rounding.
+    fn documents(self, n_docs: usize) -> f64 {
+        match self {
+            DocFreq::Count(c) => c as f64,
+            DocFreq::Fraction(f) => f * n_docs as f64,
+        }
+    }
+
+    fn check(self, name: &'static str) -> Result<(), FeatureError> {
+        match self {
+            DocFreq::Fraction(f) if !(0.0..=1.0).contains(&f) || f.is_nan() => {
+                Err(FeatureError::DocFreq {
+                    name,
+                    value: f.to_string(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Display for DocFreq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocFreq::Count(c) => write!(f, "{c}"),
+            DocFreq::Fraction(x) => write!(f, "{x:?}"),
+        }
+    }
+}
+
+/// Row normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Norm {
+    /// Unit Euclidean length.
+    L2,
+    /// No normalisation.
+    None,
+}
+
+/// Settings of one TF-IDF part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TfidfConfig {
+    /// Which terms a text produces.
+    pub analyzer: AnalyzerConfig,
+    /// Keep terms in at least this many documents. Default 1.
+    pub min_df: DocFreq,
+    /// Keep terms in at most this many documents. Default 1.0 (all).
+    pub max_df: DocFreq,
+    /// Keep only the most frequent terms. Default all.
+    pub max_features: Option<usize>,
+    /// Use `1 + ln(tf)`. Default false.
+    pub sublinear_tf: bool,
+    /// Smooth idf. Default true.
+    pub smooth_idf: bool,
+    /// Row normalisation. Default l2.
+    pub norm: Norm,
+}
+
+impl Default for TfidfConfig {
+    fn default() -> Self {
+        TfidfConfig {
+            analyzer: AnalyzerConfig::default(),
+            min_df: DocFreq::Count(1),
+            max_df: DocFreq::Fraction(1.0),
+            max_features: None,
+            sublinear_tf: false,
+            smooth_idf: true,
+            norm: Norm::L2,
+        }
+    }
+}
+
+/// One fitted TF-IDF part: its settings, sorted vocabulary and idf.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FittedTfidf {
+    /// Settings it was fitted with.
+    pub config: TfidfConfig,
+    /// Sorted terms; a term's position is its column (plus the part's offset).
+    pub vocabulary: Vec<String>,
+    /// Document frequency of each term in the training documents.
+    pub df: Vec<u32>,
+    /// Inverse document frequency of each term.
+    pub idf: Vec<f64>,
+}
+
+/// A fitted feature extractor: one or more TF-IDF parts laid side by side.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FeatureExtractor {
+    /// Number of training documents.
+    pub n_documents: usize,
+    /// The parts, in column order.
+    pub parts: Vec<FittedTfidf>,
+}
+
+/// A term → column index, rebuilt from a fitted extractor.
+type Index = FxHashMap<String, u32>;
+
+/// Transforms text with a fitted extractor. Holds per-thread buffers; clone one per thread.
+#[derive(Debug, Clone)]
+pub struct Vectorizer {
+    parts: Vec<(Analyzer, Index, u32)>,
+    extractor: std::sync::Arc<FeatureExtractor>,
+    counts: Vec<(u32, f64)>,
+}
+
+/// A sparse row: sorted column indices and values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseRow {
+    /// Column indices, strictly increasing.
+    pub indices: Vec<u32>,
+    /// Values, one per index.
+    pub values: Vec<f64>,
+}
+
+impl FeatureExtractor {
+    /// Fits the vocabulary and idf of every part on `docs`.
+    pub fn fit<S: AsRef<str>>(configs: &[TfidfConfig], docs: &[S]) -> Result<FeatureExtractor, FeatureError> {
+        if docs.is_empty() {
+            return Err(FeatureError::NoDocuments);
+        }
+        let mut parts = Vec::with_capacity(configs.len());
+        for c in configs {
+            parts.push(fit_part(c, docs)?);
+        }
+        Ok(FeatureExtractor {
+            n_documents: docs.len(),
+            parts,
+        })
+    }
+
+    /// Total number of columns.
+    pub fn n_features(&self) -> usize {
+        self.parts.iter().map(|p| p.vocabulary.len()).sum()
+    }
+
+    /// The name of every column, in order (a term, prefixed by its analyzer when there are
+    /// several parts, e.g. `char_wb: nat`).
+    pub fn feature_names(&self) -> Vec<String> {
+        let multi = self.parts.len() > 1;
+        self.parts
+            .iter()
+            .flat_map(|p| {
+                p.vocabulary.iter().map(move |t| {
+                    if multi {
+                        format!("{}: {t}", p.config.analyzer.analyzer.name())
+                    } else {
+                        t.clone()
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Checks the stored extractor is consistent and builds a vectorizer for it.
+    pub fn vectorizer(self: &std::sync::Arc<Self>) -> Result<Vectorizer, FeatureError> {
+        let mut parts = Vec::with_capacity(self.parts.len());
+        let mut offset = 0u32;
+        for p in &self.parts {
+            if p.idf.len() != p.vocabulary.len() {
+                return Err(FeatureError::Inconsistent(format!(
+                    "{} terms but {} idf values",
+                    p.vocabulary.len(),
+                    p.idf.len()
+                )));
+            }
+            if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
+                return Err(FeatureError::Inconsistent("vocabulary is not sorted and unique".into()));
+            }
+            if p.idf.iter().any(|x| !x.is_finite()) {
+                return Err(FeatureError::Inconsistent("idf has a non-finite value".into()));
+            }
+            let analyzer = Analyzer::new(&p.config.analyzer)?;
+            let index: Index = p
+                .vocabulary
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect();
+            parts.push((analyzer, index, offset));
+            offset += p.vocabulary.len() as u32;
+        }
+        Ok(Vectorizer {
+            parts,
+            extractor: self.clone(),
+            counts: Vec::new(),
+        })
+    }
+}
+
+impl Vectorizer {
+    /// The TF-IDF row of one text.
+    pub fn transform(&mut self, text: &str) -> SparseRow {
+        let mut row = SparseRow::default();
+        self.transform_into(text, &mut row);
+        row
+    }
+
+    /// The TF-IDF row of one text, written into `row` (cleared first).
+    pub fn transform_into(&mut self, text: &str, row: &mut SparseRow) {
+        row.indices.clear();
+        row.values.clear();
+        for (k, (analyzer, index, offset)) in self.parts.iter_mut().enumerate() {
+            let part = &self.extractor.parts[k];
+            self.counts.clear();
+            let counts = &mut self.counts;
+            analyzer.for_each_term(text, |t| {
+                if let Some(&c) = index.get(t) {
+                    counts.push((c, 1.0));
+                }
+            });
+            counts.sort_unstable_by_key(|&(c, _)| c);
+            let start = row.indices.len();
+            let mut i = 0;
+            while i < counts.len() {
+                let col = counts[i].0;
+                let mut tf = 0.0;
+                while i < counts.len() && counts[i].0 == col {
+                    tf += 1.0;
+                    i += 1;
+                }
+                let v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
+                row.indices.push(col + *offset);
+                row.values.push(v);
+            }
+            normalise(&mut row.values[start..], part.config.norm);
+        }
+    }
+
+    /// The TF-IDF matrix of many texts (CSR, one row per text).
+    pub fn transform_batch<S: AsRef<str>>(&mut self, docs: &[S]) -> CsMat<f64> {
+        let mut indptr = Vec::with_capacity(docs.len() + 1);
+        let mut indices = Vec::new();
+        let mut data = Vec::new();
+        indptr.push(0usize);
+        let mut row = SparseRow::default();
+        for d in docs {
+            self.transform_into(d.as_ref(), &mut row);
+            indices.extend(row.indices.iter().map(|&i| i as usize));
+            data.extend_from_slice(&row.values);
+            indptr.push(indices.len());
+        }
+        CsMat::new((docs.len(), self.extractor.n_features()), indptr, indices, data)
+    }
+
+    /// The extractor this vectorizer applies.
+    pub fn extractor(&self) -> &FeatureExtractor {
+        &self.extractor
+    }
+}
+
+fn tf_weight(tf: f64, sublinear: bool) -> f64 {
+    if sublinear {
+        1.0 + tf.ln()
+    } else {
+        tf
+    }
+}
+
+fn normalise(values: &mut [f64], norm: Norm) {
+    if norm == Norm::L2 {
+        let n = values.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if n > 0.0 {
+            values.iter_mut().for_each(|v| *v /= n);
+        }
+    }
+}
+
+fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfidf, FeatureError> {
+    config.min_df.check("min-df")?;
+    config.max_df.check("max-df")?;
+    let mut analyzer = Analyzer::new(&config.analyzer)?;
+    let n_docs = docs.len();
+    // Provisional ids in order of first sight; per-term document and total counts.
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut df: Vec<u32> = Vec::new();
+    let mut tf_total: Vec<u64> = Vec::new();
+    let mut last_doc: Vec<u32> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let d = d as u32 + 1;
+        analyzer.for_each_term(doc.as_ref(), |t| {
+            let id = match ids.get(t) {
+                Some(&id) => id as usize,
+                None => {
+                    let id = df.len();
+                    ids.insert(t.to_string(), id as u32);
+                    df.push(0);
+                    tf_total.push(0);
+                    last_doc.push(0);
+                    id
+                }
+            };
+            tf_total[id] += 1;
+            if last_doc[id] != d {
+                last_doc[id] = d;
+                df[id] += 1;
+            }
+        });
+    }
+    if ids.is_empty() {
+        return Err(FeatureError::EmptyVocabulary {
+            hint: "; the texts may be empty or the token pattern matches nothing".into(),
+        });
+    }
+    let max_docs = config.max_df.documents(n_docs);
+    let min_docs = config.min_df.documents(n_docs);
+    if max_docs < min_docs {
+        return Err(FeatureError::DfBounds {
+            min_df: min_docs,
+            max_df: max_docs,
+            n_docs,
+        });
+    }
+    let mut kept: Vec<(String, u32, u64)> = ids
+        .into_iter()
+        .filter(|(_, id)| {
+            let f = df[*id as usize] as f64;
+            f >= min_docs && f <= max_docs
+        })
+        .map(|(t, id)| (t, df[id as usize], tf_total[id as usize]))
+        .collect();
+    kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if let Some(limit) = config.max_features {
+        if kept.len() > limit {
+            // Most frequent first; a stable sort keeps term order among ties.
+            let mut order: Vec<usize> = (0..kept.len()).collect();
+            order.sort_by(|&a, &b| kept[b].2.cmp(&kept[a].2));
+            let mut keep = vec![false; kept.len()];
+            order.into_iter().take(limit).for_each(|i| keep[i] = true);
+            let mut i = 0;
+            kept.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+    }
+    if kept.is_empty() {
+        return Err(FeatureError::EmptyVocabulary {
+            hint: format!(
+                " after pruning (df between {min_docs} and {max_docs} of {n_docs} documents); lower --min-df or raise --max-df"
+            ),
+        });
+    }
+    let n = n_docs as f64;
+    let idf = kept
+        .iter()
+        .map(|(_, d, _)| {
+            let d = *d as f64;
+            if config.smooth_idf {
+                ((1.0 + n) / (1.0 + d)).ln() + 1.0
+            } else {
+                (n / d).ln() + 1.0
+            }
+        })
+        .collect();
+    Ok(FittedTfidf {
+        config: config.clone(),
+        df: kept.iter().map(|k| k.1).collect(),
+        vocabulary: kept.into_iter().map(|k| k.0).collect(),
+        idf,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::AnalyzerKind;
+    use std::sync::Arc;
+
+    fn word(ngram: (usize, usize)) -> TfidfConfig {
+        let mut c = TfidfConfig::default();
+        c.analyzer.stem = None;
+        c.analyzer.ngram_range = ngram;
+        c
+    }
+
+    #[test]
+    fn idf_and_l2_norm_by_hand() {
+        let docs = ["nato troops", "troops troops moved"];
+        let fx = Arc::new(FeatureExtractor::fit(&[word((1, 1))], &docs).unwrap());
+        assert_eq!(fx.parts[0].vocabulary, ["moved", "nato", "troops"]);
+        let idf_rare = (3.0f64 / 2.0).ln() + 1.0;
+        assert!((fx.parts[0].idf[0] - idf_rare).abs() < 1e-15);
+        assert!((fx.parts[0].idf[2] - 1.0).abs() < 1e-15);
+        let row = fx.vectorizer().unwrap().transform("troops troops moved");
+        let (a, b) = (idf_rare, 2.0);
+        let n = (a * a + b * b).sqrt();
+        assert_eq!(row.indices, [0, 2]);
+        assert!((row.values[0] - a / n).abs() < 1e-15 && (row.values[1] - b / n).abs() < 1e-15);
+    }
+
+    #[test]
+    fn min_max_df_and_max_features() {
+        let docs = ["a1 b1 c1", "a1 b1", "a1 zz zz zz"];
+        let mut c = word((1, 1));
+        c.min_df = DocFreq::Count(2);
+        c.max_df = DocFreq::Fraction(0.9);
+        let fx = FeatureExtractor::fit(&[c.clone()], &docs).unwrap();
+        assert_eq!(fx.parts[0].vocabulary, ["b1"]);
+        let mut c = word((1, 1));
+        c.max_features = Some(2);
+        let fx = FeatureExtractor::fit(&[c], &docs).unwrap();
+        // zz (3) and a1 (3) tie on count with more than the others; sorted afterwards.
+        assert_eq!(fx.parts[0].vocabulary, ["a1", "zz"]);
+    }
+
+    #[test]
+    fn errors() {
+        let docs = ["one two", "three"];
+        let mut c = word((1, 1));
+        c.min_df = DocFreq::Count(3);
+        assert!(matches!(
+            FeatureExtractor::fit(&[c], &docs),
+            Err(FeatureError::DfBounds { n_docs: 2, .. })
+        ));
+        assert!(matches!(
+            FeatureExtractor::fit(&[word((1, 1))], &["!", "?"]),
+            Err(FeatureError::EmptyVocabulary { .. })
+        ));
+        assert!(DocFreq::parse("min-df", "1.5").is_err());
+        assert_eq!(DocFreq::parse("min-df", "2").unwrap(), DocFreq::Count(2));
+        assert_eq!(DocFreq::parse("max-df", "0.5").unwrap(), DocFreq::Fraction(0.5));
+    }
+
+    #[test]
+    fn parts_are_side_by_side_and_each_normalised() {
+        let mut ch = word((3, 3));
+        ch.analyzer.analyzer = AnalyzerKind::CharWb;
+        let docs = ["nato drill", "drill"];
+        let fx = Arc::new(FeatureExtractor::fit(&[word((1, 1)), ch], &docs).unwrap());
+        let n_word = fx.parts[0].vocabulary.len() as u32;
+        let row = fx.vectorizer().unwrap().transform("nato drill");
+        let (w, c): (Vec<_>, Vec<_>) = row.indices.iter().zip(&row.values).partition(|(i, _)| **i < n_word);
+        for part in [w, c] {
+            let norm: f64 = part.iter().map(|(_, v)| *v * *v).sum();
+            assert!((norm - 1.0).abs() < 1e-12);
+        }
+        assert_eq!(fx.feature_names()[0], "word: drill");
+    }
+}
