@@ -7,3 +7,5 @@
 
 pub mod text;
 pub mod features;
+pub mod io;
+pub mod model;
