@@ -9,3 +9,4 @@ pub mod text;
 pub mod features;
 pub mod io;
 pub mod model;
+pub mod data;

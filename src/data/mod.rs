@@ -1,0 +1,594 @@
+//! Data: labelled CSV files for training, and tables of texts for scoring.
+//!
+//! CSV files have a header row; the delimiter is detected among `,` `;` and tab unless given;
+//! UTF-8 with or without a byte-order mark; CRLF or LF line ends. Every error names the file,
+//! and where it can the line and column.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Errors from reading input data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// The file does not exist.
+    #[error("{path}: no such file")]
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A directory where a file is needed.
+    #[error("{path}: is a directory, expected a file")]
+    IsDirectory {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// Any other I/O failure.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file has no bytes (or only white space).
+    #[error("{path}: the file is empty, expected a header row and data rows")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Only a header.
+    #[error("{path}: the file has a header row but no data rows")]
+    HeaderOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A column named on the command line is not in the header.
+    #[error("{path}: no column {column:?}; the columns are: {}", available.join(", "))]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+        /// The header's columns.
+        available: Vec<String>,
+    },
+    /// A row with the wrong number of fields.
+    #[error("{path}, line {line}: expected {expected} fields (as in the header), found {found}{hint}")]
+    Ragged {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the row starts.
+        line: u64,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+        /// A hint (wrong delimiter, unterminated quote).
+        hint: String,
+    },
+    /// A quoted field that never closes.
+    #[error("{path}, line {line}: a quoted field starts here and is never closed (unterminated quote)")]
+    UnterminatedQuote {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the field starts.
+        line: u64,
+    },
+    /// Bytes that are not UTF-8.
+    #[error("{path}, line {line}, column {column:?}: invalid UTF-8 at byte {byte} of the field (file byte offset {offset}); save the file as UTF-8, or pass --encoding lossy to replace invalid bytes")]
+    Utf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// Column name.
+        column: String,
+        /// Byte offset inside the field.
+        byte: usize,
+        /// Approximate byte offset in the file.
+        offset: u64,
+    },
+    /// Another CSV parse error.
+    #[error("{path}, line {line}: {message}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// What the parser said.
+        message: String,
+    },
+    /// A JSON Lines record that cannot be used.
+    #[error("{path}, line {line}: {message}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// Every row was skipped.
+    #[error("{path}: no usable rows ({read} read; skipped: {})", describe(skipped))]
+    NoUsableRows {
+        /// The file.
+        path: PathBuf,
+        /// Rows read.
+        read: usize,
+        /// Skipped rows by reason.
+        skipped: BTreeMap<String, usize>,
+    },
+    /// One class only.
+    #[error("{path}: every usable row has the label {class:?} in column {column:?}; a classifier needs at least two classes")]
+    SingleClass {
+        /// The file.
+        path: PathBuf,
+        /// Label column.
+        column: String,
+        /// The one class.
+        class: String,
+    },
+}
+
+fn describe(m: &BTreeMap<String, usize>) -> String {
+    if m.is_empty() {
+        return "none".into();
+    }
+    m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+}
+
+/// How to treat bytes that are not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// Refuse them, naming file, line and byte.
+    #[default]
+    Strict,
+    /// Replace them with U+FFFD.
+    Lossy,
+}
+
+/// Options for reading a CSV file.
+#[derive(Debug, Clone, Default)]
+pub struct CsvOptions {
+    /// The delimiter; detected from the header line when `None`.
+    pub delimiter: Option<u8>,
+    /// Invalid UTF-8 handling.
+    pub encoding: Encoding,
+}
+
+/// Picks the delimiter among `,` `;` and tab: the one that occurs most often, outside
+/// quotes, in the first line. Comma when none occurs.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let (best, n) = counts.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i)).unwrap_or((0, &0));
+    if *n == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// Checks that `path` is an existing file (not a directory).
+pub fn check_input_file(path: &Path) -> Result<(), DataError> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(DataError::NotFound {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+        Ok(m) if m.is_dir() => Err(DataError::IsDirectory {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// A CSV table read record by record, with named-column access and precise errors.
+pub struct Table<R: Read> {
+    path: PathBuf,
+    reader: csv::Reader<R>,
+    headers: Vec<String>,
+    encoding: Encoding,
+    record: csv::ByteRecord,
+    line: u64,
+    rows: usize,
+}
+
+impl<R: Read> std::fmt::Debug for Table<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table").field("path", &self.path).field("headers", &self.headers).finish()
+    }
+}
+
+/// Removes a UTF-8 byte-order mark.
+fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+impl Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>> {
+    /// Opens a CSV stream: reads the header, detects the delimiter, and checks there is one.
+    pub fn from_reader(path: &Path, mut input: Box<dyn Read>, opts: &CsvOptions) -> Result<Self, DataError> {
+        let io = |source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        // Read enough to see the header line (up to 64 KiB).
+        let mut head = Vec::new();
+        let mut buf = [0u8; 8192];
+        while head.len() < 65536 && !head.contains(&b'\n') {
+            let n = input.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let head = strip_bom(&head).to_vec();
+        if head.iter().all(u8::is_ascii_whitespace) {
+            return Err(DataError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(true)
+            .flexible(false)
+            // LF as the terminator keeps the csv crate's line numbers right for CRLF files;
+            // the CR left at the end of the last field is removed in `decode`.
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(std::io::Cursor::new(head).chain(input));
+        let mut t = Table {
+            path: path.to_path_buf(),
+            reader,
+            headers: Vec::new(),
+            encoding: opts.encoding,
+            record: csv::ByteRecord::new(),
+            line: 1,
+            rows: 0,
+        };
+        let h = match t.reader.byte_headers() {
+            Ok(h) => h.clone(),
+            Err(e) => return Err(t.csv_error(e)),
+        };
+        t.headers = (0..h.len())
+            .map(|i| t.decode(&h, i, 1, "header"))
+            .collect::<Result<Vec<String>, DataError>>()?
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        Ok(t)
+    }
+}
+
+impl<R: Read> Table<R> {
+    /// The header's column names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Index of a column, or an error naming the columns that exist.
+    pub fn column(&self, name: &str) -> Result<usize, DataError> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| DataError::MissingColumn {
+                path: self.path.clone(),
+                column: name.to_string(),
+                available: self.headers.clone(),
+            })
+    }
+
+    /// Reads the next row; `Ok(false)` at the end.
+    pub fn next_row(&mut self) -> Result<bool, DataError> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {
+                self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+                self.rows += 1;
+                Ok(true)
+            }
+            Ok(false) => {
+                if self.rows == 0 {
+                    return Err(DataError::HeaderOnly {
+                        path: self.path.clone(),
+                    });
+                }
+                Ok(false)
+            }
+            Err(e) => Err(self.csv_error(e)),
+        }
+    }
+
+    /// 1-based line where the current row starts.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Field `i` of the current row as text (UTF-8 checked, or repaired with `--encoding lossy`).
+    pub fn field(&self, i: usize) -> Result<String, DataError> {
+        let name = self.headers.get(i).map_or("?", String::as_str);
+        self.decode(&self.record, i, self.line, name)
+    }
+
+    fn decode(&self, rec: &csv::ByteRecord, i: usize, line: u64, column: &str) -> Result<String, DataError> {
+        let mut bytes = rec.get(i).unwrap_or(b"");
+        if i + 1 == rec.len() {
+            bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => match self.encoding {
+                Encoding::Lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+                Encoding::Strict => Err(DataError::Utf8 {
+                    path: self.path.clone(),
+                    line,
+                    column: column.to_string(),
+                    byte: e.valid_up_to(),
+                    offset: rec.position().map_or(0, |p| p.byte())
+                        + rec.range(i).map_or(0, |r| r.start as u64)
+                        + e.valid_up_to() as u64,
+                }),
+            },
+        }
+    }
+
+    fn csv_error(&self, e: csv::Error) -> DataError {
+        let path = self.path.clone();
+        match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => {
+                let line = pos.as_ref().map_or(self.line + 1, |p| p.line());
+                let hint = if *len < *expected_len as u64 && self.reader.is_done() {
+                    " (an unterminated quote may have swallowed the rest of the file)".to_string()
+                } else if *len == 1 {
+                    " (is the delimiter right? pass --delimiter)".to_string()
+                } else {
+                    String::new()
+                };
+                DataError::Ragged {
+                    path,
+                    line,
+                    expected: *expected_len as usize,
+                    found: *len as usize,
+                    hint,
+                }
+            }
+            csv::ErrorKind::Io(err) => DataError::Io {
+                path,
+                source: std::io::Error::new(err.kind(), err.to_string()),
+            },
+            _ => DataError::Csv {
+                path,
+                line: e.position().map_or(self.line, |p| p.line()),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Opens a CSV file (or `-` for standard input) as a [`Table`].
+pub fn open_table(
+    path: &Path,
+    opts: &CsvOptions,
+) -> Result<Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>, DataError> {
+    let input: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        check_input_file(path)?;
+        let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Box::new(std::io::BufReader::with_capacity(1 << 16, f))
+    };
+    Table::from_reader(path, input, opts)
+}
+
+/// What to read from a labelled CSV.
+#[derive(Debug, Clone)]
+pub struct LabelSpec {
+    /// Text column.
+    pub text: String,
+    /// Label column.
+    pub label: String,
+    /// Label values whose rows are skipped (e.g. `No agreement`).
+    pub skip_labels: Vec<String>,
+}
+
+/// Labelled sentences read from a CSV, with what was skipped and why.
+#[derive(Debug, Clone)]
+pub struct LabelledData {
+    /// The file.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes (hex).
+    pub sha256: String,
+    /// Texts of the usable rows.
+    pub texts: Vec<String>,
+    /// Labels of the usable rows (trimmed).
+    pub labels: Vec<String>,
+    /// 1-based line of each usable row.
+    pub lines: Vec<u64>,
+    /// Rows read and skipped.
+    pub rows: crate::model::RowCounts,
+    /// Rows per class.
+    pub class_counts: BTreeMap<String, usize>,
+    /// Problems that do not stop training (a class with fewer than 2 examples).
+    pub warnings: Vec<String>,
+}
+
+impl LabelledData {
+    /// Reads a labelled CSV. Rows with empty text, empty label or a skipped label value are
+    /// counted and left out; labels are trimmed of surrounding white space.
+    pub fn read(path: &Path, spec: &LabelSpec, opts: &CsvOptions) -> Result<LabelledData, DataError> {
+        check_input_file(path)?;
+        let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let mut table = Table::from_reader(path, Box::new(std::io::Cursor::new(bytes)), opts)?;
+        let ti = table.column(&spec.text)?;
+        let li = table.column(&spec.label)?;
+        let mut data = LabelledData {
+            path: path.to_path_buf(),
+            sha256,
+            texts: Vec::new(),
+            labels: Vec::new(),
+            lines: Vec::new(),
+            rows: Default::default(),
+            class_counts: BTreeMap::new(),
+            warnings: Vec::new(),
+        };
+        let skip = |reason: &str, rows: &mut crate::model::RowCounts| {
+            *rows.skipped.entry(reason.to_string()).or_insert(0) += 1;
+        };
+        while table.next_row()? {
+            data.rows.read += 1;
+            let text = table.field(ti)?;
+            let label = table.field(li)?.trim().to_string();
+            if text.trim().is_empty() {
+                skip("empty text", &mut data.rows);
+            } else if label.is_empty() {
+                skip("empty label", &mut data.rows);
+            } else if spec.skip_labels.iter().any(|s| s.trim() == label) {
+                skip("skipped label", &mut data.rows);
+            } else {
+                *data.class_counts.entry(label.clone()).or_insert(0) += 1;
+                data.texts.push(text);
+                data.labels.push(label);
+                data.lines.push(table.line());
+            }
+        }
+        data.rows.used = data.texts.len();
+        if data.texts.is_empty() {
+            return Err(DataError::NoUsableRows {
+                path: path.to_path_buf(),
+                read: data.rows.read,
+                skipped: data.rows.skipped,
+            });
+        }
+        if data.class_counts.len() == 1 {
+            return Err(DataError::SingleClass {
+                path: path.to_path_buf(),
+                column: spec.label.clone(),
+                class: data.labels[0].clone(),
+            });
+        }
+        for (class, n) in &data.class_counts {
+            if *n < 2 {
+                data.warnings.push(format!(
+                    "class {class:?} has only {n} example in {}; its probabilities will be unreliable",
+                    path.display()
+                ));
+            }
+        }
+        Ok(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn spec() -> LabelSpec {
+        LabelSpec {
+            text: "text".into(),
+            label: "stance".into(),
+            skip_labels: vec!["No agreement".into()],
+        }
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,2;3"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"x;y\",b\n"), b',');
+        assert_eq!(sniff_delimiter(b"text\n"), b',');
+    }
+
+    #[test]
+    fn bom_crlf_semicolon_and_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "l.csv",
+            "\u{feff}text;stance\r\n\"a; b\";pro\r\n;anti\r\nc; \r\nd;No agreement\r\ne;anti\r\nf; pro \r\n".as_bytes(),
+        );
+        let d = LabelledData::read(&p, &spec(), &CsvOptions::default()).unwrap();
+        assert_eq!(d.texts, ["a; b", "e", "f"]);
+        assert_eq!(d.labels, ["pro", "anti", "pro"]);
+        assert_eq!(d.lines, [2, 6, 7]);
+        assert_eq!(d.rows.read, 6);
+        assert_eq!(d.rows.skipped["empty text"], 1);
+        assert_eq!(d.rows.skipped["empty label"], 1);
+        assert_eq!(d.rows.skipped["skipped label"], 1);
+        assert!(d.warnings.iter().any(|w| w.contains("\"anti\" has only 1")));
+        assert_eq!(d.sha256.len(), 64);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = CsvOptions::default();
+        let p = write(&dir, "m.csv", b"sentence,label\nx,y\n");
+        match LabelledData::read(&p, &spec(), &o) {
+            Err(e @ DataError::MissingColumn { .. }) => assert!(e.to_string().contains("sentence, label")),
+            other => panic!("{other:?}"),
+        }
+        let p = write(&dir, "r.csv", b"text,stance\nx,y\nz,w,v\n");
+        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::Ragged { line: 3, .. })));
+        let p = write(&dir, "e.csv", b"  \n");
+        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::Empty { .. })));
+        let p = write(&dir, "h.csv", b"text,stance\n");
+        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::HeaderOnly { .. })));
+        let p = write(&dir, "u.csv", b"text,stance\nok,a\nbad \xff byte,b\n");
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::Utf8 { line: 3, byte: 4, .. })
+        ));
+        let lossy = CsvOptions {
+            encoding: Encoding::Lossy,
+            ..o.clone()
+        };
+        assert_eq!(LabelledData::read(&p, &spec(), &lossy).unwrap().texts[1], "bad \u{fffd} byte");
+        let p = write(&dir, "s.csv", b"text,stance\nx,a\ny,a\n");
+        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::SingleClass { .. })));
+        let p = write(&dir, "n.csv", b"text,stance\n,a\ny,\n");
+        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::NoUsableRows { read: 2, .. })));
+        let p = write(&dir, "q.csv", b"text,stance\nx,a\n\"never closed,b\ny,a\n");
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::Ragged { line: 3, .. })
+        ));
+        assert!(matches!(
+            LabelledData::read(&dir.path().join("none.csv"), &spec(), &o),
+            Err(DataError::NotFound { .. })
+        ));
+        assert!(matches!(LabelledData::read(dir.path(), &spec(), &o), Err(DataError::IsDirectory { .. })));
+    }
+}
