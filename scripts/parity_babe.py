@@ -188,7 +188,7 @@ def fake_framelens(workdir, texts, sk):
     scores = os.path.join(workdir, "babe_scores.csv")
     write_texts(texts_csv, texts)
     with open(model, "w", encoding="utf-8") as f:
-        json.dump({"features": {"vocabulary": sk["vocab"]}}, f, ensure_ascii=False)
+        json.dump({"features": {"parts": [{"vocabulary": sk["vocab"]}]}}, f, ensure_ascii=False)
     with open(scores, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, quoting=csv.QUOTE_MINIMAL)
         w.writerow(["source", "doc", "index", "text", f"{MODEL_NAME}_label"]
@@ -204,7 +204,10 @@ def read_model_vocab(model_path):
             model = json.load(f)
     except (OSError, json.JSONDecodeError) as e:
         fail(f"cannot read model JSON {model_path}: {e}")
-    vocab = model.get("features", {}).get("vocabulary") if isinstance(model, dict) else None
+    feats = model.get("features", {}) if isinstance(model, dict) else {}
+    vocab = feats.get("vocabulary")
+    if vocab is None and feats.get("parts"):  # framelens format 1: features.parts[0].vocabulary
+        vocab = feats["parts"][0].get("vocabulary")
     if isinstance(vocab, dict):  # tolerate a term -> index map
         vocab = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
     if not isinstance(vocab, list):

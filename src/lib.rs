@@ -10,3 +10,5 @@ pub mod features;
 pub mod io;
 pub mod model;
 pub mod data;
+pub mod score;
+pub mod report;

@@ -1,0 +1,368 @@
+//! Report: per-source (outlet) framing summaries from a scores file.
+//!
+//! For each model in the scores file and each source: documents, sentences, and for each
+//! label its count, share and 95% Wilson interval, and the mean probability of each class;
+//! then a chi-square test of independence of source × label. The scores file is read row by
+//! row; only the per-source tallies are kept.
+
+mod render;
+
+pub use render::{render, ReportFormat};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use crate::data::{self, CsvOptions, DataError};
+
+/// z for a two-sided 95% interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Errors from building a report.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// Reading the scores failed.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The file has no model columns.
+    #[error("{path}: no model columns found (expected `<model>_label` and `<model>_p_<class>` columns, as written by `framelens score`); the columns are: {columns}")]
+    NoModels {
+        /// The file.
+        path: PathBuf,
+        /// Its columns.
+        columns: String,
+    },
+    /// `--model-name` does not match.
+    #[error("{path}: no model named {name:?}; the models are: {available}")]
+    UnknownModel {
+        /// The file.
+        path: PathBuf,
+        /// Name asked for.
+        name: String,
+        /// Names found.
+        available: String,
+    },
+    /// A probability cell is not a number.
+    #[error("{path}, line {line}: column {column:?} should be a probability, found {value:?}")]
+    BadNumber {
+        /// The file.
+        path: PathBuf,
+        /// Line.
+        line: u64,
+        /// Column.
+        column: String,
+        /// Value.
+        value: String,
+    },
+}
+
+/// What to summarise.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Column to group by. Default `source`.
+    pub by: String,
+    /// Only this model (column prefix); default every model in the file.
+    pub model_name: Option<String>,
+    /// CSV options.
+    pub csv: CsvOptions,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            by: "source".into(),
+            model_name: None,
+            csv: CsvOptions::default(),
+        }
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The scores file.
+    pub input: String,
+    /// Grouping column.
+    pub by: String,
+    /// One section per model.
+    pub models: Vec<ModelReport>,
+}
+
+/// One model's summary across groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelReport {
+    /// Model name (column prefix).
+    pub name: String,
+    /// Class labels (from the probability columns).
+    pub classes: Vec<String>,
+    /// Per group, sorted by name.
+    pub groups: Vec<GroupSummary>,
+    /// All groups together.
+    pub overall: GroupSummary,
+    /// Test that label shares differ between groups.
+    pub chi_square: Option<ChiSquare>,
+}
+
+/// One group's (source's) summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    /// Group value (source name).
+    pub group: String,
+    /// Distinct documents.
+    pub documents: usize,
+    /// Sentences (rows).
+    pub sentences: usize,
+    /// One entry per class.
+    pub labels: Vec<LabelShare>,
+}
+
+/// A label's share in a group.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelShare {
+    /// The label.
+    pub label: String,
+    /// Sentences with this predicted label.
+    pub count: usize,
+    /// count / sentences.
+    pub share: f64,
+    /// Lower bound of the 95% Wilson interval.
+    pub ci_low: f64,
+    /// Upper bound of the 95% Wilson interval.
+    pub ci_high: f64,
+    /// Mean predicted probability of this class.
+    pub mean_probability: f64,
+}
+
+/// Pearson's chi-square test of independence of group × predicted label.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChiSquare {
+    /// The statistic.
+    pub statistic: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// p-value.
+    pub p_value: f64,
+    /// Share of cells with an expected count below 5 (the test is unreliable above 0.2).
+    pub low_expected_share: f64,
+}
+
+/// The 95% Wilson score interval for `x` successes in `n` trials.
+pub fn wilson(x: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (x, n) = (x as f64, n as f64);
+    let p = x / n;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Pearson's chi-square test on a contingency table (rows × columns of counts). Rows and
+/// columns that are all zero are dropped; `None` when fewer than 2 remain either way.
+pub fn chi_square(table: &[Vec<usize>]) -> Option<ChiSquare> {
+    let rows: Vec<&Vec<usize>> = table.iter().filter(|r| r.iter().sum::<usize>() > 0).collect();
+    let ncol = rows.first()?.len();
+    let cols: Vec<usize> = (0..ncol).filter(|&j| rows.iter().map(|r| r[j]).sum::<usize>() > 0).collect();
+    if rows.len() < 2 || cols.len() < 2 {
+        return None;
+    }
+    let n: f64 = rows.iter().flat_map(|r| cols.iter().map(|&j| r[j] as f64)).sum();
+    let row_tot: Vec<f64> = rows.iter().map(|r| cols.iter().map(|&j| r[j] as f64).sum()).collect();
+    let col_tot: Vec<f64> = cols.iter().map(|&j| rows.iter().map(|r| r[j] as f64).sum()).collect();
+    let mut stat = 0.0;
+    let mut low = 0usize;
+    for (i, r) in rows.iter().enumerate() {
+        for (k, &j) in cols.iter().enumerate() {
+            let e = row_tot[i] * col_tot[k] / n;
+            if e < 5.0 {
+                low += 1;
+            }
+            stat += (r[j] as f64 - e).powi(2) / e;
+        }
+    }
+    let df = (rows.len() - 1) * (cols.len() - 1);
+    let p_value = ChiSquared::new(df as f64).map(|d| d.sf(stat)).unwrap_or(f64::NAN);
+    Some(ChiSquare {
+        statistic: stat,
+        df,
+        p_value,
+        low_expected_share: low as f64 / (rows.len() * cols.len()) as f64,
+    })
+}
+
+#[derive(Default)]
+struct Tally {
+    docs: BTreeSet<String>,
+    sentences: usize,
+    counts: Vec<usize>,
+    prob_sums: Vec<f64>,
+}
+
+struct ModelColumns {
+    name: String,
+    label: usize,
+    probs: Vec<(String, usize)>,
+}
+
+/// Builds the report from a scores file (CSV as written by `framelens score`).
+pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
+    let mut table = data::open_table(path, &opts.csv)?;
+    let headers = table.headers().to_vec();
+    let gi = table.column(&opts.by)?;
+    let di = headers.iter().position(|h| h == "doc");
+    let mut models: Vec<ModelColumns> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(name) = h.strip_suffix("_label") {
+            let prefix = format!("{name}_p_");
+            let probs: Vec<(String, usize)> = headers
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| c.strip_prefix(&prefix).map(|cls| (cls.to_string(), j)))
+                .collect();
+            if !probs.is_empty() {
+                models.push(ModelColumns {
+                    name: name.to_string(),
+                    label: i,
+                    probs,
+                });
+            }
+        }
+    }
+    if models.is_empty() {
+        return Err(ReportError::NoModels {
+            path: path.to_path_buf(),
+            columns: headers.join(", "),
+        });
+    }
+    if let Some(want) = &opts.model_name {
+        let available = models.iter().map(|m| m.name.clone()).collect::<Vec<_>>().join(", ");
+        models.retain(|m| &m.name == want);
+        if models.is_empty() {
+            return Err(ReportError::UnknownModel {
+                path: path.to_path_buf(),
+                name: want.clone(),
+                available,
+            });
+        }
+    }
+    let mut tallies: Vec<BTreeMap<String, Tally>> = models.iter().map(|_| BTreeMap::new()).collect();
+    while table.next_row()? {
+        let group = table.field(gi)?;
+        let doc = match di {
+            Some(i) => table.field(i)?,
+            None => String::new(),
+        };
+        for (m, tally) in models.iter().zip(tallies.iter_mut()) {
+            let k = m.probs.len();
+            let t = tally.entry(group.clone()).or_insert_with(|| Tally {
+                counts: vec![0; k],
+                prob_sums: vec![0.0; k],
+                ..Tally::default()
+            });
+            if !t.docs.contains(&doc) {
+                t.docs.insert(doc.clone());
+            }
+            t.sentences += 1;
+            let label = table.field(m.label)?;
+            if let Some(c) = m.probs.iter().position(|(cls, _)| *cls == label) {
+                t.counts[c] += 1;
+            }
+            for (c, (_, j)) in m.probs.iter().enumerate() {
+                let v = table.field(*j)?;
+                let p: f64 = v.trim().parse().map_err(|_| ReportError::BadNumber {
+                    path: path.to_path_buf(),
+                    line: table.line(),
+                    column: headers[*j].clone(),
+                    value: v.clone(),
+                })?;
+                t.prob_sums[c] += p;
+            }
+        }
+    }
+    let reports = models
+        .into_iter()
+        .zip(tallies)
+        .map(|(m, tally)| {
+            let classes: Vec<String> = m.probs.iter().map(|(c, _)| c.clone()).collect();
+            let summarise = |group: &str, t: &Tally| GroupSummary {
+                group: group.to_string(),
+                documents: t.docs.len(),
+                sentences: t.sentences,
+                labels: classes
+                    .iter()
+                    .enumerate()
+                    .map(|(c, label)| {
+                        let (lo, hi) = wilson(t.counts[c], t.sentences);
+                        LabelShare {
+                            label: label.clone(),
+                            count: t.counts[c],
+                            share: if t.sentences == 0 { 0.0 } else { t.counts[c] as f64 / t.sentences as f64 },
+                            ci_low: lo,
+                            ci_high: hi,
+                            mean_probability: if t.sentences == 0 { 0.0 } else { t.prob_sums[c] / t.sentences as f64 },
+                        }
+                    })
+                    .collect(),
+            };
+            let mut all = Tally {
+                counts: vec![0; classes.len()],
+                prob_sums: vec![0.0; classes.len()],
+                ..Tally::default()
+            };
+            for (g, t) in &tally {
+                all.docs.extend(t.docs.iter().map(|d| format!("{g}\u{1f}{d}")));
+                all.sentences += t.sentences;
+                for c in 0..classes.len() {
+                    all.counts[c] += t.counts[c];
+                    all.prob_sums[c] += t.prob_sums[c];
+                }
+            }
+            let table: Vec<Vec<usize>> = tally.values().map(|t| t.counts.clone()).collect();
+            ModelReport {
+                name: m.name.clone(),
+                groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
+                overall: summarise("(all)", &all),
+                chi_square: chi_square(&table),
+                classes,
+            }
+        })
+        .collect();
+    Ok(Report {
+        input: path.display().to_string(),
+        by: opts.by.clone(),
+        models: reports,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_reference_values() {
+        // statsmodels proportion_confint(12, 50, method="wilson") = (0.1430, 0.3737)
+        let (lo, hi) = wilson(12, 50);
+        assert!((lo - 0.14300).abs() < 1e-4 && (hi - 0.37371).abs() < 1e-4, "{lo} {hi}");
+        assert_eq!(wilson(0, 0), (0.0, 1.0));
+        let (lo, _) = wilson(0, 10);
+        assert_eq!(lo, 0.0);
+    }
+
+    #[test]
+    fn chi_square_matches_scipy() {
+        // scipy.stats.chi2_contingency([[10, 20], [30, 15]], correction=False)
+        // -> statistic 10.714285714285714, p 0.0010626..., dof 1
+        let c = chi_square(&[vec![10, 20], vec![30, 15]]).unwrap();
+        assert!((c.statistic - 10.714285714285714).abs() < 1e-9);
+        assert!((c.p_value - 0.001_062_6).abs() < 1e-6, "{}", c.p_value);
+        assert_eq!(c.df, 1);
+        assert!(chi_square(&[vec![1, 2]]).is_none());
+        assert!(chi_square(&[vec![1, 0], vec![3, 0]]).is_none());
+    }
+}

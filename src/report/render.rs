@@ -1,0 +1,143 @@
+//! Report output: Markdown tables, a long-format CSV, or JSON.
+
+use std::fmt::Write as _;
+
+use super::{GroupSummary, Report};
+
+/// Report output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown tables (readable in a terminal, pastes into a paper or an issue).
+    Markdown,
+    /// One row per model × group × label.
+    Csv,
+    /// The full report as JSON.
+    Json,
+}
+
+/// Renders a report.
+pub fn render(report: &Report, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Markdown => markdown(report),
+        ReportFormat::Csv => csv_long(report),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            s.push('\n');
+            s
+        }
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}", 100.0 * x)
+}
+
+fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    for m in &r.models {
+        let _ = writeln!(s, "## {} by {}\n", m.name, r.by);
+        let _ = writeln!(
+            s,
+            "Share of sentences per predicted label, % with 95% Wilson interval (count). Input: `{}`.\n",
+            r.input
+        );
+        let mut head = format!("| {} | documents | sentences |", r.by);
+        let mut rule = "|---|---:|---:|".to_string();
+        for c in &m.classes {
+            let _ = write!(head, " {c} |");
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(s, "{head}\n{rule}");
+        let row = |g: &GroupSummary, s: &mut String| {
+            let _ = write!(s, "| {} | {} | {} |", g.group, g.documents, g.sentences);
+            for l in &g.labels {
+                let _ = write!(s, " {} [{}–{}] ({}) |", pct(l.share), pct(l.ci_low), pct(l.ci_high), l.count);
+            }
+            s.push('\n');
+        };
+        for g in &m.groups {
+            row(g, &mut s);
+        }
+        let mut all = m.overall.clone();
+        all.group = "**all**".into();
+        row(&all, &mut s);
+        let _ = writeln!(s, "\nMean predicted probability per class, %:\n");
+        let mut head = format!("| {} |", r.by);
+        let mut rule = "|---|".to_string();
+        for c in &m.classes {
+            let _ = write!(head, " {c} |");
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(s, "{head}\n{rule}");
+        for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+            let _ = write!(s, "| {} |", g.group);
+            for l in &g.labels {
+                let _ = write!(s, " {} |", pct(l.mean_probability));
+            }
+            s.push('\n');
+        }
+        match &m.chi_square {
+            Some(c) => {
+                let verdict = if c.p_value < 0.05 {
+                    "the label shares differ between groups (p < 0.05)"
+                } else {
+                    "no evidence that the label shares differ between groups (p ≥ 0.05)"
+                };
+                let _ = writeln!(
+                    s,
+                    "\nChi-square test of {} × {} label: χ² = {:.2}, df = {}, p = {:.3e}: {verdict}.",
+                    r.by, m.name, c.statistic, c.df, c.p_value
+                );
+                if c.low_expected_share > 0.2 {
+                    let _ = writeln!(
+                        s,
+                        "Caution: {:.0}% of cells have an expected count below 5, so the p-value is approximate.",
+                        100.0 * c.low_expected_share
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(s, "\nChi-square test: not applicable (needs at least two groups and two labels observed).");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "Intervals treat sentences as independent; sentences of one article are not, so they are too narrow when articles are few.\n"
+        );
+    }
+    s
+}
+
+fn csv_long(r: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "model", "by", "group", "documents", "sentences", "label", "count", "share", "ci_low", "ci_high",
+        "mean_probability", "chi_square", "df", "p_value",
+    ]);
+    for m in &r.models {
+        let (chi, df, p) = m.chi_square.as_ref().map_or((String::new(), String::new(), String::new()), |c| {
+            (format!("{:.6}", c.statistic), c.df.to_string(), format!("{:.6e}", c.p_value))
+        });
+        for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+            for l in &g.labels {
+                let _ = w.write_record([
+                    m.name.as_str(),
+                    r.by.as_str(),
+                    g.group.as_str(),
+                    &g.documents.to_string(),
+                    &g.sentences.to_string(),
+                    &l.label,
+                    &l.count.to_string(),
+                    &format!("{:.6}", l.share),
+                    &format!("{:.6}", l.ci_low),
+                    &format!("{:.6}", l.ci_high),
+                    &format!("{:.6}", l.mean_probability),
+                    &chi,
+                    &df,
+                    &p,
+                ]);
+            }
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

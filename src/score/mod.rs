@@ -1,0 +1,513 @@
+//! Scoring: articles → sentences → class probabilities from one or more models, streamed.
+//!
+//! Inputs are read one document (or one CSV/JSONL record) at a time and scored in bounded
+//! batches (in parallel), and each row is written as soon as its batch is done, so memory
+//! does not grow with the corpus.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::data::{self, CsvOptions, DataError};
+use crate::model::{Model, ModelError, Scorer};
+use crate::text::for_each_sentence;
+
+/// Errors from scoring.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScoreError {
+    /// Reading input failed.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// A model could not be used.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Two models would produce the same column names.
+    #[error("two models are named {0:?} (a model is named by its file stem); rename one file")]
+    DuplicateModel(String),
+    /// An input path cannot be scored.
+    #[error("{path}: {reason}")]
+    Input {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Writing the output failed.
+    #[error("writing scores: {0}")]
+    Write(String),
+}
+
+/// Input format of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Plain text: one article per file.
+    Text,
+    /// CSV (or TSV) with a text column.
+    Csv,
+    /// JSON Lines with a text field.
+    Jsonl,
+}
+
+impl InputFormat {
+    /// Guesses from the file extension (`.csv`, `.tsv`, `.jsonl`, `.ndjson`; anything else is text).
+    pub fn from_path(p: &Path) -> InputFormat {
+        match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv" | "tsv") => InputFormat::Csv,
+            Some("jsonl" | "ndjson") => InputFormat::Jsonl,
+            _ => InputFormat::Text,
+        }
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV with a header.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// How to read and score inputs.
+#[derive(Debug, Clone)]
+pub struct ScoreOptions {
+    /// Text column (CSV) or field (JSONL). Default `text`.
+    pub text: String,
+    /// Source column/field; when absent, the source is the parent directory name.
+    pub source: Option<String>,
+    /// Document column/field; when absent, the file stem (text) or the row number.
+    pub doc: Option<String>,
+    /// A fixed source name for every input.
+    pub source_name: Option<String>,
+    /// Score each text as one unit instead of splitting it into sentences.
+    pub no_split: bool,
+    /// Format of standard input.
+    pub stdin_format: InputFormat,
+    /// CSV reading options.
+    pub csv: CsvOptions,
+    /// Output format.
+    pub format: OutputFormat,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            text: "text".into(),
+            source: None,
+            doc: None,
+            source_name: None,
+            no_split: false,
+            stdin_format: InputFormat::Text,
+            csv: CsvOptions::default(),
+            format: OutputFormat::Csv,
+        }
+    }
+}
+
+/// A named model: its columns are `<name>_label` and `<name>_p_<class>`.
+#[derive(Debug, Clone)]
+pub struct NamedModel {
+    /// Column prefix.
+    pub name: String,
+    /// The model.
+    pub model: Arc<Model>,
+}
+
+/// Totals of a scoring run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreSummary {
+    /// Documents read.
+    pub documents: usize,
+    /// Rows written.
+    pub sentences: usize,
+    /// Bytes of text scored.
+    pub bytes: u64,
+}
+
+/// One document to score.
+#[derive(Debug, Clone)]
+struct Doc {
+    source: String,
+    doc: String,
+    text: String,
+}
+
+/// Texts per batch before scoring; bounds memory.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Expands inputs: directories become their `.txt` files (recursively, sorted).
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScoreError> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p == Path::new("-") {
+            out.push(p.clone());
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(_) => return Err(DataError::NotFound { path: p.clone() }.into()),
+            Ok(m) if m.is_dir() => {
+                let before = out.len();
+                walk_txt(p, &mut out)?;
+                if out.len() == before {
+                    return Err(ScoreError::Input {
+                        path: p.clone(),
+                        reason: "directory has no .txt files".into(),
+                    });
+                }
+            }
+            Ok(_) => out.push(p.clone()),
+        }
+    }
+    Ok(out)
+}
+
+fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScoreError> {
+    let err = |e: std::io::Error| DataError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk_txt(&p, out)?;
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Names models by file stem, refusing duplicates.
+pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, ScoreError> {
+    let mut named: Vec<NamedModel> = Vec::new();
+    for (path, model) in models {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".into());
+        if named.iter().any(|m| m.name == name) {
+            return Err(ScoreError::DuplicateModel(name));
+        }
+        named.push(NamedModel {
+            name,
+            model: Arc::new(model),
+        });
+    }
+    Ok(named)
+}
+
+/// The output header: `source, doc, index, text`, then each model's label and probabilities.
+pub fn header(models: &[NamedModel]) -> Vec<String> {
+    let mut h: Vec<String> = ["source", "doc", "index", "text"].iter().map(|s| s.to_string()).collect();
+    for m in models {
+        h.push(format!("{}_label", m.name));
+        for c in m.model.classes() {
+            h.push(format!("{}_p_{c}", m.name));
+        }
+    }
+    h
+}
+
+/// Scores inputs and writes one row per sentence to `out`. `progress` is called with the
+/// bytes of text scored so far.
+pub fn score(
+    models: &[NamedModel],
+    inputs: &[PathBuf],
+    opts: &ScoreOptions,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ScoreSummary, ScoreError> {
+    let scorers: Vec<Scorer> = models
+        .iter()
+        .map(|m| m.model.scorer())
+        .collect::<Result<_, _>>()?;
+    let header = header(models);
+    let mut writer = RowWriter::new(out, opts.format, header)?;
+    let mut summary = ScoreSummary::default();
+    let mut batch: Vec<Doc> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut flush = |batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut RowWriter<'_>| -> Result<(), ScoreError> {
+        let results: Vec<Vec<Vec<String>>> = batch
+            .par_iter()
+            .map_init(
+                || (scorers.clone(), Vec::new()),
+                |(scorers, probs), d| score_doc(d, scorers, probs, opts.no_split),
+            )
+            .collect();
+        for rows in results {
+            for r in rows {
+                writer.write(&r)?;
+                summary.sentences += 1;
+            }
+        }
+        summary.documents += batch.len();
+        summary.bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
+        progress(summary.bytes);
+        batch.clear();
+        Ok(())
+    };
+    for path in inputs {
+        let format = if path == Path::new("-") {
+            opts.stdin_format
+        } else {
+            InputFormat::from_path(path)
+        };
+        let mut push = |d: Doc, batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut RowWriter<'_>| {
+            batch_bytes += d.text.len();
+            batch.push(d);
+            if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
+                batch_bytes = 0;
+                flush(batch, summary, writer)
+            } else {
+                Ok(())
+            }
+        };
+        match format {
+            InputFormat::Text => {
+                let text = read_text(path, opts)?;
+                let d = Doc {
+                    source: source_of(path, opts),
+                    doc: doc_of(path),
+                    text,
+                };
+                push(d, &mut batch, &mut summary, &mut writer)?;
+            }
+            InputFormat::Csv => {
+                let mut t = data::open_table(path, &opts.csv)?;
+                let ti = t.column(&opts.text)?;
+                let si = opts.source.as_deref().map(|c| t.column(c)).transpose()?;
+                let di = opts.doc.as_deref().map(|c| t.column(c)).transpose()?;
+                let mut row = 0usize;
+                while t.next_row()? {
+                    row += 1;
+                    let d = Doc {
+                        text: t.field(ti)?,
+                        source: match si {
+                            Some(i) => t.field(i)?,
+                            None => source_of(path, opts),
+                        },
+                        doc: match di {
+                            Some(i) => t.field(i)?,
+                            None => row.to_string(),
+                        },
+                    };
+                    push(d, &mut batch, &mut summary, &mut writer)?;
+                }
+            }
+            InputFormat::Jsonl => {
+                let reader: Box<dyn BufRead> = if path == Path::new("-") {
+                    Box::new(std::io::BufReader::new(std::io::stdin()))
+                } else {
+                    data::check_input_file(path)?;
+                    let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    Box::new(std::io::BufReader::new(f))
+                };
+                let mut row = 0usize;
+                for (i, line) in reader.split(b'\n').enumerate() {
+                    let line_no = i as u64 + 1;
+                    let bytes = line.map_err(|source| DataError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    row += 1;
+                    let d = parse_jsonl(path, line_no, &bytes, opts, row)?;
+                    push(d, &mut batch, &mut summary, &mut writer)?;
+                }
+            }
+        }
+    }
+    flush(&mut batch, &mut summary, &mut writer)?;
+    writer.finish()?;
+    Ok(summary)
+}
+
+fn parse_jsonl(path: &Path, line: u64, bytes: &[u8], opts: &ScoreOptions, row: usize) -> Result<Doc, ScoreError> {
+    let jerr = |message: String| DataError::Json {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
+    let obj = v.as_object().ok_or_else(|| jerr("expected a JSON object per line".into()))?;
+    let field = |name: &str| -> Result<Option<String>, DataError> {
+        match obj.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) if other.is_number() || other.is_boolean() => Ok(Some(other.to_string())),
+            Some(_) => Err(jerr(format!("field {name:?} must be a string"))),
+        }
+    };
+    let text = field(&opts.text)?.ok_or_else(|| {
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        jerr(format!("no field {:?}; the fields are: {}", opts.text, keys.join(", ")))
+    })?;
+    let source = match &opts.source {
+        Some(c) => field(c)?.unwrap_or_default(),
+        None => source_of(path, opts),
+    };
+    let doc = match &opts.doc {
+        Some(c) => field(c)?.unwrap_or_default(),
+        None => row.to_string(),
+    };
+    Ok(Doc { source, doc, text })
+}
+
+fn read_text(path: &Path, opts: &ScoreOptions) -> Result<String, ScoreError> {
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|source| DataError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+    } else {
+        data::check_input_file(path)?;
+        bytes = std::fs::read(path).map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => match opts.csv.encoding {
+            data::Encoding::Lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            data::Encoding::Strict => {
+                let off = e.valid_up_to();
+                let line = bytes[..off].iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(ScoreError::Input {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "line {line}: invalid UTF-8 at byte offset {off}; save the file as UTF-8, or pass --encoding lossy to replace invalid bytes"
+                    ),
+                })
+            }
+        },
+    }
+}
+
+fn source_of(path: &Path, opts: &ScoreOptions) -> String {
+    if let Some(s) = &opts.source_name {
+        return s.clone();
+    }
+    if path == Path::new("-") {
+        return "stdin".into();
+    }
+    path.canonicalize()
+        .ok()
+        .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default()
+}
+
+fn doc_of(path: &Path) -> String {
+    if path == Path::new("-") {
+        return "stdin".into();
+    }
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn score_doc(d: &Doc, scorers: &mut [Scorer], probs: &mut Vec<f64>, no_split: bool) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut emit = |index: usize, text: &str| {
+        let mut row = vec![d.source.clone(), d.doc.clone(), index.to_string(), text.to_string()];
+        for s in scorers.iter_mut() {
+            s.proba_into(text, probs);
+            let best = (0..probs.len())
+                .max_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            row.push(s.model().classes()[best].clone());
+            row.extend(probs.iter().map(|p| format!("{p:.6}")));
+        }
+        rows.push(row);
+    };
+    if no_split {
+        emit(0, &d.text);
+    } else {
+        let mut i = 0;
+        for_each_sentence(&d.text, |span| {
+            emit(i, &d.text[span]);
+            i += 1;
+        });
+    }
+    rows
+}
+
+/// Writes rows as CSV or JSON Lines.
+struct RowWriter<'a> {
+    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    json: Option<&'a mut dyn Write>,
+    header: Vec<String>,
+}
+
+impl<'a> RowWriter<'a> {
+    fn new(out: &'a mut dyn Write, format: OutputFormat, header: Vec<String>) -> Result<Self, ScoreError> {
+        let w = |e: csv::Error| ScoreError::Write(e.to_string());
+        match format {
+            OutputFormat::Csv => {
+                let mut c = csv::Writer::from_writer(out);
+                c.write_record(&header).map_err(w)?;
+                Ok(RowWriter {
+                    csv: Some(c),
+                    json: None,
+                    header,
+                })
+            }
+            OutputFormat::Jsonl => Ok(RowWriter {
+                csv: None,
+                json: Some(out),
+                header,
+            }),
+        }
+    }
+
+    fn write(&mut self, row: &[String]) -> Result<(), ScoreError> {
+        if let Some(c) = &mut self.csv {
+            return c.write_record(row).map_err(|e| ScoreError::Write(e.to_string()));
+        }
+        if let Some(j) = &mut self.json {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in self.header.iter().zip(row) {
+                let value = if k == "index" {
+                    v.parse::<u64>()
+                        .map_or_else(|_| serde_json::Value::String(v.clone()), serde_json::Value::from)
+                } else if k.contains("_p_") {
+                    v.parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map_or_else(|| serde_json::Value::String(v.clone()), serde_json::Value::Number)
+                } else {
+                    serde_json::Value::String(v.clone())
+                };
+                obj.insert(k.clone(), value);
+            }
+            serde_json::to_writer(&mut *j, &obj).map_err(|e| ScoreError::Write(e.to_string()))?;
+            j.write_all(b"\n").map_err(|e| ScoreError::Write(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), ScoreError> {
+        if let Some(c) = &mut self.csv {
+            c.flush().map_err(|e| ScoreError::Write(e.to_string()))?;
+        }
+        if let Some(j) = &mut self.json {
+            j.flush().map_err(|e| ScoreError::Write(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
