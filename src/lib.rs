@@ -12,3 +12,4 @@ pub mod model;
 pub mod data;
 pub mod score;
 pub mod report;
+pub mod eval;

@@ -22,7 +22,10 @@ pub fn run(a: InspectArgs) -> Result<()> {
     println!("model: {}", a.model.display());
     println!("format: {} v{}, written by framelens {}", m.format, m.format_version, m.framelens_version);
     println!("trained: {} on {} (sha256 {})", t.date, t.data_file, t.data_sha256);
-    println!("columns: text {:?}, label {:?}; skipped labels: {:?}", t.text_column, t.label_column, t.skip_labels);
+    println!(
+        "columns: text {:?}, label {:?}; skipped labels: {:?}; filters: {:?}",
+        t.text_column, t.label_column, t.skip_labels, t.filters
+    );
     println!(
         "rows: {} read, {} used, skipped {:?}",
         t.rows.read, t.rows.used, t.rows.skipped

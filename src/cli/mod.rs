@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive) and dispatch. One file per subcommand.
 
+pub(crate) mod eval;
 mod inspect;
 mod report;
 mod score;
@@ -32,6 +33,9 @@ enum Command {
     Score(score::ScoreArgs),
     /// Summarise a scores file per source: label shares with intervals, and a test of difference.
     Report(report::ReportArgs),
+    /// Cross-validate settings (or evaluate a model on held-out data): metrics, grid search,
+    /// learning curve.
+    Eval(eval::EvalArgs),
     /// Show a model's metadata and its most heavily weighted n-grams.
     Inspect(inspect::InspectArgs),
 }
@@ -42,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Train(a) => train::run(a),
         Command::Score(a) => score::run(a),
         Command::Report(a) => report::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
     }
 }
@@ -128,6 +133,10 @@ struct FeatureArgs {
     /// Token regex (word analyzer).
     #[arg(long, default_value = DEFAULT_TOKEN_PATTERN, help_heading = "Features")]
     token_pattern: String,
+    /// Add char_wb n-grams of this range (e.g. 2,5) beside the main analyzer's features,
+    /// each part normalised separately (as scikit-learn's FeatureUnion).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_range, help_heading = "Features")]
+    char_wb: Option<(usize, usize)>,
 }
 
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
@@ -143,6 +152,16 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
 }
 
 impl FeatureArgs {
+    /// The feature parts: the main analyzer, plus char_wb n-grams with `--char-wb`.
+    fn configs(&self) -> Result<Vec<TfidfConfig>> {
+        let main = self.config()?;
+        let mut parts = vec![main.clone()];
+        if let Some(range) = self.char_wb {
+            parts.push(char_wb_part(&main, range));
+        }
+        Ok(parts)
+    }
+
     fn config(&self) -> Result<TfidfConfig> {
         let analyzer = match self.analyzer {
             AnalyzerArg::Word => AnalyzerKind::Word,
@@ -197,6 +216,87 @@ impl FeatureArgs {
                 NormArg::None => Norm::None,
             },
         })
+    }
+}
+
+/// A char_wb part that shares the main part's document-frequency and tf settings.
+fn char_wb_part(main: &TfidfConfig, range: (usize, usize)) -> TfidfConfig {
+    let mut c = main.clone();
+    c.analyzer.analyzer = AnalyzerKind::CharWb;
+    c.analyzer.ngram_range = range;
+    c.analyzer.stem = None;
+    c.analyzer.stop_words = StopWords::None;
+    c.max_features = None;
+    c
+}
+
+/// Which rows of which labelled CSV to use.
+#[derive(Debug, Clone, Args)]
+struct DataArgs {
+    /// Labelled CSV file (header row; delimiter , ; or tab).
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// Column holding the sentence text.
+    #[arg(long, value_name = "COL")]
+    text: String,
+    /// Column holding the label.
+    #[arg(long, value_name = "COL")]
+    label: String,
+    /// Skip rows with this label value (repeatable), e.g. --skip-label "No agreement".
+    #[arg(long, value_name = "VALUE")]
+    skip_label: Vec<String>,
+    /// Keep only rows where COL equals VALUE (repeatable), e.g. --filter section=body.
+    #[arg(long, value_name = "COL=VALUE", value_parser = parse_filter)]
+    filter: Vec<(String, String)>,
+    #[command(flatten)]
+    csv: CsvArgs,
+}
+
+fn parse_filter(s: &str) -> std::result::Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(c, v)| (c.trim().to_string(), v.trim().to_string()))
+        .filter(|(c, _)| !c.is_empty())
+        .ok_or_else(|| format!("expected COL=VALUE, got {s:?}"))
+}
+
+impl DataArgs {
+    fn read(&self) -> Result<framelens::data::LabelledData> {
+        let spec = framelens::data::LabelSpec {
+            text: self.text.clone(),
+            label: self.label.clone(),
+            skip_labels: self.skip_label.clone(),
+            filters: self.filter.clone(),
+        };
+        let data = framelens::data::LabelledData::read(&self.data, &spec, &self.csv.options())?;
+        for w in &data.warnings {
+            eprintln!("framelens: warning: {w}");
+        }
+        Ok(data)
+    }
+
+    /// One line: rows read, used, skipped by reason; then the class counts.
+    fn describe(&self, data: &framelens::data::LabelledData) -> String {
+        let skipped: usize = data.rows.skipped.values().sum();
+        let reasons = data
+            .rows
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "{}: {} rows read, {} used, {} skipped{}\nclasses: {}",
+            self.data.display(),
+            data.rows.read,
+            data.rows.used,
+            skipped,
+            if skipped == 0 { String::new() } else { format!(" ({reasons})") },
+            data.class_counts
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 

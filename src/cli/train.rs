@@ -5,30 +5,26 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use framelens::data::{LabelSpec, LabelledData};
-use framelens::model::{self, Model, TrainingInfo};
+use framelens::eval::{self, Config};
+use framelens::model::{self, CrossValidation, Model, TrainingInfo};
 
-use super::{check_out, CsvArgs, FeatureArgs, ModelArgs};
+use super::{check_out, DataArgs, FeatureArgs, ModelArgs};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Labelled CSV file (header row; delimiter , ; or tab).
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// Column holding the sentence text.
-    #[arg(long, value_name = "COL")]
-    text: String,
-    /// Column holding the label.
-    #[arg(long, value_name = "COL")]
-    label: String,
-    /// Skip rows with this label value (repeatable), e.g. --skip-label "No agreement".
-    #[arg(long, value_name = "VALUE")]
-    skip_label: Vec<String>,
+    #[command(flatten)]
+    data: DataArgs,
     /// Where to write the model (JSON).
     #[arg(long, value_name = "MODEL")]
     out: PathBuf,
-    #[command(flatten)]
-    csv: CsvArgs,
+    /// Also cross-validate with K folds and store the out-of-fold confusion matrix and
+    /// metrics in the model (for error-corrected prevalence in reports).
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+    /// Use the best settings of a `framelens eval --save RESULT.json` run (replaces the
+    /// feature and model options).
+    #[arg(long, value_name = "RESULT.json")]
+    from_eval: Option<PathBuf>,
     #[command(flatten)]
     features: FeatureArgs,
     #[command(flatten)]
@@ -37,50 +33,22 @@ pub struct TrainArgs {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     // Parse and check everything before reading data.
-    let config = a.features.config()?;
-    let params = a.model.params()?;
-    check_out(&a.out, std::slice::from_ref(&a.data))?;
-    let spec = LabelSpec {
-        text: a.text.clone(),
-        label: a.label.clone(),
-        skip_labels: a.skip_label.clone(),
+    let config = match &a.from_eval {
+        Some(p) => super::eval::best_config(p)?,
+        None => Config {
+            features: a.features.configs()?,
+            params: a.model.params()?,
+        },
     };
-    let data = LabelledData::read(&a.data, &spec, &a.csv.options())?;
-    for w in &data.warnings {
-        eprintln!("framelens: warning: {w}");
+    check_out(&a.out, std::slice::from_ref(&a.data.data))?;
+    if let Some(k) = a.cv {
+        anyhow::ensure!(k >= 2, "invalid --cv {k}: expected at least 2 folds");
     }
-    let skipped: usize = data.rows.skipped.values().sum();
-    println!(
-        "{}: {} rows read, {} used, {} skipped{}",
-        a.data.display(),
-        data.rows.read,
-        data.rows.used,
-        skipped,
-        if skipped == 0 {
-            String::new()
-        } else {
-            format!(
-                " ({})",
-                data.rows
-                    .skipped
-                    .iter()
-                    .map(|(k, v)| format!("{v} {k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
-    println!(
-        "classes: {}",
-        data.class_counts
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let data = a.data.read()?;
+    println!("{}", a.data.describe(&data));
     let started = std::time::Instant::now();
-    let (features, classifier, fit) = model::fit(&[config], &params, &data.texts, &data.labels)
-        .with_context(|| format!("training on {}", a.data.display()))?;
+    let (features, classifier, fit) = model::fit(&config.features, &config.params, &data.texts, &data.labels)
+        .with_context(|| format!("training on {}", a.data.data.display()))?;
     println!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
         features.n_features(),
@@ -93,26 +61,45 @@ pub fn run(a: TrainArgs) -> Result<()> {
         eprintln!(
             "framelens: warning: the optimiser stopped after {} iterations before reaching --tol {}; raise --max-iter",
             fit.iterations,
-            params.tol()
+            config.params.tol()
         );
     }
+    let cross_validation = match a.cv {
+        None => None,
+        Some(k) => {
+            let r = eval::cross_validate(&config, &data.texts, &data.labels, k, a.model.seed, &[])?;
+            println!(
+                "cross-validation ({k} folds): accuracy {:.3}, macro-F1 {:.3} (pooled out-of-fold)",
+                r.pooled.accuracy, r.pooled.macro_f1
+            );
+            Some(CrossValidation {
+                folds: k,
+                seed: a.model.seed,
+                accuracy: r.pooled.accuracy,
+                macro_f1: r.pooled.macro_f1,
+                confusion: r.pooled.confusion,
+            })
+        }
+    };
     let training = TrainingInfo {
         data_file: a
+            .data
             .data
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         data_sha256: data.sha256.clone(),
-        text_column: a.text,
-        label_column: a.label,
-        skip_labels: a.skip_label,
+        text_column: a.data.text.clone(),
+        label_column: a.data.label.clone(),
+        skip_labels: a.data.skip_label.clone(),
+        filters: a.data.filter.iter().map(|(c, v)| format!("{c}={v}")).collect(),
         rows: data.rows.clone(),
         class_counts: data.class_counts.clone(),
-        params,
+        params: config.params,
         seed: a.model.seed,
         fit,
         date: model::training_date(),
-        cross_validation: None,
+        cross_validation,
     };
     let m = Model::new(features, classifier, training);
     m.save(&a.out)?;

@@ -412,6 +412,8 @@ pub struct LabelSpec {
     pub label: String,
     /// Label values whose rows are skipped (e.g. `No agreement`).
     pub skip_labels: Vec<String>,
+    /// Keep only rows whose column equals the value (all must hold), e.g. `section` = `body`.
+    pub filters: Vec<(String, String)>,
 }
 
 /// Labelled sentences read from a CSV, with what was skipped and why.
@@ -448,6 +450,11 @@ impl LabelledData {
         let mut table = Table::from_reader(path, Box::new(std::io::Cursor::new(bytes)), opts)?;
         let ti = table.column(&spec.text)?;
         let li = table.column(&spec.label)?;
+        let filters = spec
+            .filters
+            .iter()
+            .map(|(c, v)| Ok((table.column(c)?, v.trim())))
+            .collect::<Result<Vec<_>, DataError>>()?;
         let mut data = LabelledData {
             path: path.to_path_buf(),
             sha256,
@@ -465,7 +472,13 @@ impl LabelledData {
             data.rows.read += 1;
             let text = table.field(ti)?;
             let label = table.field(li)?.trim().to_string();
-            if text.trim().is_empty() {
+            let mut kept = true;
+            for (i, v) in &filters {
+                kept &= table.field(*i)?.trim() == *v;
+            }
+            if !kept {
+                skip("filtered out", &mut data.rows);
+            } else if text.trim().is_empty() {
                 skip("empty text", &mut data.rows);
             } else if label.is_empty() {
                 skip("empty label", &mut data.rows);
@@ -520,6 +533,7 @@ mod tests {
             text: "text".into(),
             label: "stance".into(),
             skip_labels: vec!["No agreement".into()],
+            filters: vec![],
         }
     }
 
@@ -549,6 +563,26 @@ mod tests {
         assert_eq!(d.rows.skipped["skipped label"], 1);
         assert!(d.warnings.iter().any(|w| w.contains("\"anti\" has only 1")));
         assert_eq!(d.sha256.len(), 64);
+    }
+
+    #[test]
+    fn filters_keep_matching_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "f.csv", b"text,stance,section
+a,x,body
+b,y,comment
+c,y,body
+");
+        let mut s = spec();
+        s.filters = vec![("section".into(), "body".into())];
+        let d = LabelledData::read(&p, &s, &CsvOptions::default()).unwrap();
+        assert_eq!(d.texts, ["a", "c"]);
+        assert_eq!(d.rows.skipped["filtered out"], 1);
+        s.filters = vec![("nope".into(), "body".into())];
+        assert!(matches!(
+            LabelledData::read(&p, &s, &CsvOptions::default()),
+            Err(DataError::MissingColumn { .. })
+        ));
     }
 
     #[test]

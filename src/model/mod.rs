@@ -124,6 +124,9 @@ pub struct TrainingInfo {
     pub label_column: String,
     /// Label values that were skipped.
     pub skip_labels: Vec<String>,
+    /// Row filters (`COL=VALUE`): only rows matching all of them were used.
+    #[serde(default)]
+    pub filters: Vec<String>,
     /// Rows used and skipped.
     pub rows: RowCounts,
     /// Training rows per class.
@@ -373,6 +376,7 @@ mod tests {
                 text_column: "text".into(),
                 label_column: "frame".into(),
                 skip_labels: vec![],
+                filters: vec![],
                 rows: RowCounts::default(),
                 class_counts: BTreeMap::new(),
                 params,

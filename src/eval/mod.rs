@@ -1,0 +1,351 @@
+//! Evaluation: stratified k-fold cross-validation, held-out evaluation, grid search and
+//! learning curves.
+//!
+//! Inside each fold the feature extractor (vocabulary, idf) and the classifier are fitted on
+//! the training part only; the held-out part is only transformed and predicted.
+
+pub mod metrics;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureExtractor, TfidfConfig};
+use crate::model::{LogisticValidParams, ModelError};
+pub use metrics::{argmax, compute, mean_std, ClassMetrics, Metrics};
+
+/// Errors from evaluation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// Training inside a fold failed.
+    #[error("fold {fold}: {source}")]
+    Fold {
+        /// 1-based fold.
+        fold: usize,
+        /// The cause.
+        source: ModelError,
+    },
+    /// Too few rows for the folds.
+    #[error("--folds {folds} needs at least {folds} rows of each class; {detail}")]
+    TooFewRows {
+        /// Folds asked for.
+        folds: usize,
+        /// Class counts.
+        detail: String,
+    },
+    /// Bad options.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// One configuration: feature parts and classifier parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Feature extractor parts.
+    pub features: Vec<TfidfConfig>,
+    /// Classifier parameters.
+    pub params: LogisticValidParams,
+}
+
+/// Assigns each row to one of `k` folds, stratified: each class's rows are shuffled (seeded)
+/// and dealt round-robin, continuing where the previous class stopped, so every fold gets
+/// ⌊n_c/k⌋ or ⌈n_c/k⌉ rows of each class c and fold sizes differ by at most one.
+pub fn stratified_folds(y: &[usize], n_classes: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut fold = vec![0usize; y.len()];
+    let mut next = 0usize;
+    for c in 0..n_classes {
+        let mut rows: Vec<usize> = (0..y.len()).filter(|&i| y[i] == c).collect();
+        rows.shuffle(&mut rng);
+        for r in rows {
+            fold[r] = next % k;
+            next += 1;
+        }
+    }
+    fold
+}
+
+/// A seeded stratified subsample: the first `fraction` of each class's shuffled rows.
+pub fn stratified_subsample(rows: &[usize], y: &[usize], n_classes: usize, fraction: f64, seed: u64) -> Vec<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let mut out = Vec::new();
+    for c in 0..n_classes {
+        let mut rs: Vec<usize> = rows.iter().copied().filter(|&i| y[i] == c).collect();
+        rs.shuffle(&mut rng);
+        let take = ((rs.len() as f64 * fraction).round() as usize).clamp(rs.len().min(1), rs.len());
+        out.extend_from_slice(&rs[..take]);
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Out-of-fold results of one configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CvResult {
+    /// Classes, sorted.
+    pub classes: Vec<String>,
+    /// Folds.
+    pub folds: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Fold of each row.
+    pub fold_of: Vec<usize>,
+    /// Out-of-fold probabilities of each row.
+    pub proba: Vec<Vec<f64>>,
+    /// Metrics of each fold.
+    pub per_fold: Vec<Metrics>,
+    /// Metrics over all out-of-fold predictions pooled.
+    pub pooled: Metrics,
+}
+
+impl CvResult {
+    /// Mean and standard deviation over folds of a metric.
+    pub fn fold_stat(&self, f: impl Fn(&Metrics) -> f64) -> (f64, f64) {
+        mean_std(&self.per_fold.iter().map(f).collect::<Vec<_>>())
+    }
+}
+
+/// Classes (sorted) and class index of each label.
+pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
+    let classes: Vec<String> = labels
+        .iter()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let y = labels
+        .iter()
+        .map(|l| classes.binary_search(l).unwrap_or(0))
+        .collect();
+    (classes, y)
+}
+
+/// Fits on `train` rows and returns probabilities for `test` rows.
+fn fit_predict(
+    config: &Config,
+    texts: &[String],
+    y: &[usize],
+    classes: &[String],
+    train: &[usize],
+    test: &[usize],
+) -> Result<Vec<Vec<f64>>, ModelError> {
+    let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
+    let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
+    let fx = std::sync::Arc::new(FeatureExtractor::fit(&config.features, &train_texts)?);
+    let mut v = fx.vectorizer()?;
+    let x = v.transform_batch(&train_texts);
+    let (clf, _) = config.params.fit(&x, &train_y, classes.to_vec())?;
+    // A class missing from this training part would break the column order; refuse it.
+    let test_texts: Vec<&str> = test.iter().map(|&i| texts[i].as_str()).collect();
+    Ok(clf.predict_proba(&v.transform_batch(&test_texts)))
+}
+
+/// Stratified k-fold cross-validation of one configuration. Folds run in parallel; the
+/// result does not depend on the number of threads.
+pub fn cross_validate(
+    config: &Config,
+    texts: &[String],
+    labels: &[String],
+    folds: usize,
+    seed: u64,
+    f_avg: &[usize],
+) -> Result<CvResult, EvalError> {
+    let (classes, y) = encode(labels);
+    check_folds(&classes, &y, folds)?;
+    let fold_of = stratified_folds(&y, classes.len(), folds, seed);
+    let parts: Vec<(Vec<usize>, Vec<Vec<f64>>)> = (0..folds)
+        .into_par_iter()
+        .map(|f| {
+            let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
+            let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
+            fit_predict(config, texts, &y, &classes, &train, &test)
+                .map(|p| (test, p))
+                .map_err(|source| EvalError::Fold { fold: f + 1, source })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut proba = vec![Vec::new(); y.len()];
+    let mut per_fold = Vec::with_capacity(folds);
+    for (test, p) in parts {
+        let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
+        per_fold.push(compute(&classes, &gold, &p, f_avg));
+        for (i, row) in test.into_iter().zip(p) {
+            proba[i] = row;
+        }
+    }
+    let pooled = compute(&classes, &y, &proba, f_avg);
+    Ok(CvResult {
+        classes,
+        folds,
+        seed,
+        fold_of,
+        proba,
+        per_fold,
+        pooled,
+    })
+}
+
+fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), EvalError> {
+    if folds < 2 {
+        return Err(EvalError::Invalid(format!("--folds must be at least 2, got {folds}")));
+    }
+    let mut counts = vec![0usize; classes.len()];
+    y.iter().for_each(|&c| counts[c] += 1);
+    if counts.iter().any(|&c| c < folds) {
+        let detail = classes
+            .iter()
+            .zip(&counts)
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(EvalError::TooFewRows { folds, detail });
+    }
+    Ok(())
+}
+
+/// One point of a learning curve.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Fraction of each training fold used.
+    pub fraction: f64,
+    /// Mean training rows per fold.
+    pub train_rows: f64,
+    /// Macro-F1 mean and standard deviation over folds.
+    pub macro_f1: (f64, f64),
+    /// Accuracy mean and standard deviation over folds.
+    pub accuracy: (f64, f64),
+}
+
+/// Cross-validated scores when training on 10%, 20%, … 100% of each training fold (a
+/// stratified, seeded subsample), testing on the full held-out fold.
+pub fn learning_curve(
+    config: &Config,
+    texts: &[String],
+    labels: &[String],
+    folds: usize,
+    seed: u64,
+) -> Result<Vec<CurvePoint>, EvalError> {
+    let (classes, y) = encode(labels);
+    check_folds(&classes, &y, folds)?;
+    let fold_of = stratified_folds(&y, classes.len(), folds, seed);
+    (1..=10)
+        .map(|step| {
+            let fraction = step as f64 / 10.0;
+            let results: Vec<(usize, Metrics)> = (0..folds)
+                .into_par_iter()
+                .map(|f| {
+                    let all_train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
+                    let train = stratified_subsample(&all_train, &y, classes.len(), fraction, seed + f as u64);
+                    let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
+                    let p = fit_predict(config, texts, &y, &classes, &train, &test)
+                        .map_err(|source| EvalError::Fold { fold: f + 1, source })?;
+                    let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
+                    Ok((train.len(), compute(&classes, &gold, &p, &[])))
+                })
+                .collect::<Result<_, EvalError>>()?;
+            Ok(CurvePoint {
+                fraction,
+                train_rows: results.iter().map(|r| r.0 as f64).sum::<f64>() / folds as f64,
+                macro_f1: mean_std(&results.iter().map(|r| r.1.macro_f1).collect::<Vec<_>>()),
+                accuracy: mean_std(&results.iter().map(|r| r.1.accuracy).collect::<Vec<_>>()),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linfa::ParamGuard;
+
+    #[test]
+    fn folds_are_stratified_balanced_and_seeded() {
+        let y: Vec<usize> = (0..103).map(|i| if i % 10 < 7 { 0 } else if i % 10 < 9 { 1 } else { 2 }).collect();
+        let f = stratified_folds(&y, 3, 5, 7);
+        for c in 0..3 {
+            let n_c = y.iter().filter(|&&v| v == c).count();
+            for k in 0..5 {
+                let in_fold = (0..y.len()).filter(|&i| y[i] == c && f[i] == k).count();
+                assert!(in_fold == n_c / 5 || in_fold == n_c / 5 + 1, "class {c} fold {k}: {in_fold} of {n_c}");
+            }
+        }
+        let sizes: Vec<usize> = (0..5).map(|k| f.iter().filter(|&&v| v == k).count()).collect();
+        assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
+        assert_eq!(f, stratified_folds(&y, 3, 5, 7));
+        assert_ne!(f, stratified_folds(&y, 3, 5, 8));
+    }
+
+    fn data() -> (Vec<String>, Vec<String>) {
+        let mut texts = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..30 {
+            texts.push(format!("troops tanks border {i} item{}", i % 4));
+            labels.push("military".to_string());
+            texts.push(format!("talks summit treaty {i} item{}", i % 4));
+            labels.push("diplomacy".to_string());
+        }
+        (texts, labels)
+    }
+
+    fn config() -> Config {
+        let mut f = TfidfConfig::default();
+        f.analyzer.stem = None;
+        Config {
+            features: vec![f],
+            params: crate::model::LogisticParams::new().check().unwrap(),
+        }
+    }
+
+    #[test]
+    fn cross_validation_learns_and_pools() {
+        let (texts, labels) = data();
+        let r = cross_validate(&config(), &texts, &labels, 5, 0, &[]).unwrap();
+        assert_eq!(r.per_fold.len(), 5);
+        assert_eq!(r.pooled.n, 60);
+        assert!(r.pooled.accuracy > 0.95, "{}", r.pooled.accuracy);
+        assert!(r.proba.iter().all(|p| p.len() == 2));
+    }
+
+    /// No held-out text can reach the vocabulary or the idf: a word that occurs only in the
+    /// held-out fold must get no weight, so its presence cannot change a prediction.
+    #[test]
+    fn held_out_text_does_not_leak_into_features() {
+        let (mut texts, labels) = data();
+        let (_, y) = encode(&labels);
+        let folds = stratified_folds(&y, 2, 5, 0);
+        // Mark every text of fold 0 with a word unique to fold 0.
+        for (i, t) in texts.iter_mut().enumerate() {
+            if folds[i] == 0 {
+                t.push_str(" zzleak");
+            }
+        }
+        let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != 0).collect();
+        let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
+        let fx = FeatureExtractor::fit(&config().features, &train_texts).unwrap();
+        assert!(!fx.parts[0].vocabulary.iter().any(|t| t == "zzleak"));
+        // And the CV probabilities are the same with and without the marker word.
+        let (plain, _) = data();
+        let a = cross_validate(&config(), &texts, &labels, 5, 0, &[]).unwrap();
+        let b = cross_validate(&config(), &plain, &labels, 5, 0, &[]).unwrap();
+        for i in (0..y.len()).filter(|&i| folds[i] == 0) {
+            for (p, q) in a.proba[i].iter().zip(&b.proba[i]) {
+                assert!((p - q).abs() < 1e-9, "row {i}: {p} vs {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn too_few_rows_and_learning_curve() {
+        let (texts, labels) = data();
+        assert!(matches!(
+            cross_validate(&config(), &texts[..6], &labels[..6], 5, 0, &[]),
+            Err(EvalError::TooFewRows { .. })
+        ));
+        let curve = learning_curve(&config(), &texts, &labels, 3, 0).unwrap();
+        assert_eq!(curve.len(), 10);
+        assert!(curve[0].train_rows < curve[9].train_rows);
+        assert!((curve[9].train_rows - 40.0).abs() < 1e-9);
+    }
+}
