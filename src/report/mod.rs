@@ -344,24 +344,28 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
 mod tests {
     use super::*;
 
+    // Expected values: scipy 1.17.1, `python3 scripts/report_reference.py`.
+
     #[test]
-    fn wilson_matches_reference_values() {
-        // statsmodels proportion_confint(12, 50, method="wilson") = (0.1430, 0.3737)
+    fn wilson_matches_scipy() {
         let (lo, hi) = wilson(12, 50);
-        assert!((lo - 0.14300).abs() < 1e-4 && (hi - 0.37371).abs() < 1e-4, "{lo} {hi}");
+        assert!((lo - 0.1429739139699173).abs() < 1e-12 && (hi - 0.3741268375794292).abs() < 1e-12, "{lo} {hi}");
+        let (lo, hi) = wilson(0, 10);
+        assert!(lo == 0.0 && (hi - 0.27753279986288926).abs() < 1e-12);
         assert_eq!(wilson(0, 0), (0.0, 1.0));
-        let (lo, _) = wilson(0, 10);
-        assert_eq!(lo, 0.0);
     }
 
     #[test]
     fn chi_square_matches_scipy() {
-        // scipy.stats.chi2_contingency([[10, 20], [30, 15]], correction=False)
-        // -> statistic 10.714285714285714, p 0.0010626..., dof 1
         let c = chi_square(&[vec![10, 20], vec![30, 15]]).unwrap();
-        assert!((c.statistic - 10.714285714285714).abs() < 1e-9);
-        assert!((c.p_value - 0.001_062_6).abs() < 1e-6, "{}", c.p_value);
+        assert!((c.statistic - 8.035714285714285).abs() < 1e-9);
+        assert!((c.p_value - 0.0045863920802535025).abs() < 1e-12, "{}", c.p_value);
         assert_eq!(c.df, 1);
+        let t = [vec![60, 26], vec![11, 19], vec![54, 62], vec![8, 27], vec![27, 27]];
+        let c = chi_square(&t).unwrap();
+        assert!((c.statistic - 26.438344966695574).abs() < 1e-9);
+        assert!((c.p_value - 2.5814318108601174e-05).abs() < 1e-12, "{}", c.p_value);
+        assert_eq!(c.df, 4);
         assert!(chi_square(&[vec![1, 2]]).is_none());
         assert!(chi_square(&[vec![1, 0], vec![3, 0]]).is_none());
     }
