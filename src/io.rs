@@ -33,9 +33,15 @@ impl AtomicFile {
         })
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place. The file gets the permissions of the
+    /// file it replaces, or `rw-r--r--` for a new file.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.tmp.as_file_mut().flush()?;
+        let perms = match std::fs::metadata(&self.path) {
+            Ok(m) => m.permissions(),
+            Err(_) => default_permissions(self.tmp.as_file().metadata()?.permissions()),
+        };
+        self.tmp.as_file().set_permissions(perms)?;
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
@@ -49,6 +55,18 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.tmp.flush()
     }
+}
+
+#[cfg(unix)]
+fn default_permissions(mut p: std::fs::Permissions) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    p.set_mode(0o644);
+    p
+}
+
+#[cfg(not(unix))]
+fn default_permissions(p: std::fs::Permissions) -> std::fs::Permissions {
+    p
 }
 
 fn parent_dir(path: &Path) -> &Path {

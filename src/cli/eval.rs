@@ -121,6 +121,9 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let grid = expand_grid(&base, &a.grid)?;
     let data = a.data.read()?;
     eprintln!("{}", a.data.describe(&data));
+    for w in eval::small_class_warnings(&data.labels, a.folds) {
+        eprintln!("framelens: warning: {w}");
+    }
     let (classes, _) = eval::encode(&data.labels);
     let f_avg = class_indices(&classes, &f_avg_names)?;
     let seed = a.model_args.seed;

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive) and dispatch. One file per subcommand.
 
+mod demo;
 pub(crate) mod eval;
 mod inspect;
 mod report;
@@ -27,6 +28,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Score the bundled seed articles with the bundled models and compare the outlets.
+    Demo(demo::DemoArgs),
     /// Train a model on a labelled CSV file.
     Train(train::TrainArgs),
     /// Score texts sentence by sentence with one or more models.
@@ -43,6 +46,7 @@ enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Demo(a) => demo::run(a),
         Command::Train(a) => train::run(a),
         Command::Score(a) => score::run(a),
         Command::Report(a) => report::run(a),

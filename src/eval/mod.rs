@@ -29,7 +29,7 @@ pub enum EvalError {
         source: ModelError,
     },
     /// Too few rows for the folds.
-    #[error("--folds {folds} needs at least {folds} rows of each class; {detail}")]
+    #[error("--folds {folds} needs at least {folds} rows; {detail}")]
     TooFewRows {
         /// Folds asked for.
         folds: usize,
@@ -191,9 +191,9 @@ fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), Eval
     if folds < 2 {
         return Err(EvalError::Invalid(format!("--folds must be at least 2, got {folds}")));
     }
-    let mut counts = vec![0usize; classes.len()];
-    y.iter().for_each(|&c| counts[c] += 1);
-    if counts.iter().any(|&c| c < folds) {
+    if y.len() < folds {
+        let mut counts = vec![0usize; classes.len()];
+        y.iter().for_each(|&c| counts[c] += 1);
         let detail = classes
             .iter()
             .zip(&counts)
@@ -203,6 +203,21 @@ fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), Eval
         return Err(EvalError::TooFewRows { folds, detail });
     }
     Ok(())
+}
+
+/// Classes with fewer rows than folds (some folds will not see them): a warning each.
+pub fn small_class_warnings(labels: &[String], folds: usize) -> Vec<String> {
+    let (classes, y) = encode(labels);
+    let mut counts = vec![0usize; classes.len()];
+    y.iter().for_each(|&c| counts[c] += 1);
+    classes
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n < folds)
+        .map(|(c, n)| {
+            format!("class {c:?} has {n} rows, fewer than the {folds} folds: some folds will neither train nor test on it")
+        })
+        .collect()
 }
 
 /// One point of a learning curve.
@@ -340,7 +355,7 @@ mod tests {
     fn too_few_rows_and_learning_curve() {
         let (texts, labels) = data();
         assert!(matches!(
-            cross_validate(&config(), &texts[..6], &labels[..6], 5, 0, &[]),
+            cross_validate(&config(), &texts[..4], &labels[..4], 5, 0, &[]),
             Err(EvalError::TooFewRows { .. })
         ));
         let curve = learning_curve(&config(), &texts, &labels, 3, 0).unwrap();
