@@ -1,6 +1,7 @@
 //! `framelens demo`: the main job on the bundled data. The five seed articles and the two
 //! shipped models are compiled into the binary, so this works after `cargo install` too.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -66,23 +67,23 @@ pub fn run(a: DemoArgs) -> Result<()> {
     framelens::io::write_atomic(&scores, &out).with_context(|| format!("writing {}", scores.display()))?;
     let mut r = report::build(&scores, &ReportOptions::default())?;
     r.input = "the five seed articles (bundled)".into();
-    println!(
+    outln!(
         "# framelens demo: {} sentences of {} articles on the Russia–NATO–Ukraine crisis, one per outlet,\n\
          scored with the shipped stance and frame models (trained on 275 hand-labelled sentences of the same\n\
          articles: see models/README.md for what they can and cannot be trusted for). The models have seen\n\
          these sentences in training, so this shows the pipeline at work, not the models' accuracy.\n",
         summary.sentences, summary.documents
-    );
+    )?;
     print!("{}", report::render(&r, ReportFormat::Markdown));
     if a.keep.is_some() {
-        println!("Scores: {}; models: {}/stance.json, {}/frame.json.", scores.display(), dir.display(), dir.display());
+        outln!("Scores: {}; models: {}/stance.json, {}/frame.json.", scores.display(), dir.display(), dir.display())?;
     }
-    println!(
+    outln!(
         "\nTo do the same with your own labels and articles:\n\
          \x20 framelens train --data my_labels.csv --text text --label stance --out stance.json\n\
          \x20 framelens score --model stance.json articles/ --out scores.csv   # articles/<outlet>/<article>.txt\n\
          \x20 framelens report scores.csv\n\
          See labels/CODEBOOK.md for how the seed sentences were labelled."
-    );
+    )?;
     Ok(())
 }

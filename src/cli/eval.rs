@@ -1,5 +1,6 @@
 //! `framelens eval`: cross-validation, grid search, learning curve, held-out evaluation.
 
+use super::{eoutln, outln};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -120,9 +121,9 @@ pub fn run(a: EvalArgs) -> Result<()> {
     };
     let grid = expand_grid(&base, &a.grid)?;
     let data = a.data.read()?;
-    eprintln!("{}", a.data.describe(&data));
+    eoutln!("{}", a.data.describe(&data))?;
     for w in eval::small_class_warnings(&data.labels, a.folds) {
-        eprintln!("framelens: warning: {w}");
+        eoutln!("framelens: warning: {w}")?;
     }
     let (classes, _) = eval::encode(&data.labels);
     let f_avg = class_indices(&classes, &f_avg_names)?;
@@ -135,14 +136,14 @@ pub fn run(a: EvalArgs) -> Result<()> {
         let e = summarise(settings, config, &r);
         let score = e.f_avg.map_or(e.macro_f1.0, |f| f.0);
         if results.len() > 0 || a.grid.len() > 0 {
-            eprintln!(
+            eoutln!(
                 "  [{}] {:<60} macro-F1 {:.4} ± {:.4} ({:.1}s)",
                 i + 1,
                 if e.settings.is_empty() { "(base)".to_string() } else { e.settings.join(" ") },
                 e.macro_f1.0,
                 e.macro_f1.1,
                 started.elapsed().as_secs_f64()
-            );
+            )?;
         }
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, i, r));
@@ -183,7 +184,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
         framelens::io::write_atomic(save, json.as_bytes()).with_context(|| format!("writing {}", save.display()))?;
     }
     match a.format {
-        FormatArg::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+        FormatArg::Json => outln!("{}", serde_json::to_string_pretty(&result)?)?,
         FormatArg::Table => print!("{}", table(&result, best_i)),
     }
     Ok(())
@@ -439,7 +440,7 @@ fn per_class_table(classes: &[String], m: &Metrics, what: &str) -> String {
 fn held_out(a: &EvalArgs, model_path: &Path) -> Result<()> {
     let model = Arc::new(Model::load(model_path)?);
     let data = a.data.read()?;
-    eprintln!("{}", a.data.describe(&data));
+    eoutln!("{}", a.data.describe(&data))?;
     let classes = model.classes().to_vec();
     let f_avg = class_indices(&classes, &a.f_avg)?;
     let mut scorer = model.scorer()?;
@@ -458,24 +459,24 @@ fn held_out(a: &EvalArgs, model_path: &Path) -> Result<()> {
         }
     }
     for (l, n) in &unknown {
-        eprintln!("framelens: warning: {n} rows have the label {l:?}, which the model does not know; they are left out");
+        eoutln!("framelens: warning: {n} rows have the label {l:?}, which the model does not know; they are left out")?;
     }
     if gold.is_empty() {
         bail!("{}: no row has a label the model knows ({})", a.data.data.display(), classes.join(", "));
     }
     let m = eval::compute(&classes, &gold, &proba, &f_avg);
     match a.format {
-        FormatArg::Json => println!("{}", serde_json::to_string_pretty(&m)?),
+        FormatArg::Json => outln!("{}", serde_json::to_string_pretty(&m)?)?,
         FormatArg::Table => {
-            println!("{} rows, model {}", m.n, model_path.display());
-            println!("\naccuracy     {:.4}", m.accuracy);
-            println!("macro-F1     {:.4}", m.macro_f1);
-            println!("weighted-F1  {:.4}", m.weighted_f1);
+            outln!("{} rows, model {}", m.n, model_path.display())?;
+            outln!("\naccuracy     {:.4}", m.accuracy)?;
+            outln!("macro-F1     {:.4}", m.macro_f1)?;
+            outln!("weighted-F1  {:.4}", m.weighted_f1)?;
             if let Some(f) = m.f_avg {
-                println!("F-avg        {f:.4}");
+                outln!("F-avg        {f:.4}")?;
             }
-            println!("log-loss     {:.4}", m.log_loss);
-            println!("Brier        {:.4}", m.brier);
+            outln!("log-loss     {:.4}", m.log_loss)?;
+            outln!("Brier        {:.4}", m.brier)?;
             print!("{}", per_class_table(&classes, &m, "held-out"));
         }
     }

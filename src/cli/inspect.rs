@@ -1,5 +1,6 @@
 //! `framelens inspect`: a model's metadata and top-weighted n-grams.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -19,24 +20,24 @@ pub struct InspectArgs {
 pub fn run(a: InspectArgs) -> Result<()> {
     let m = Model::load(&a.model)?;
     let t = &m.training;
-    println!("model: {}", a.model.display());
-    println!("format: {} v{}, written by framelens {}", m.format, m.format_version, m.framelens_version);
-    println!("trained: {} on {} (sha256 {})", t.date, t.data_file, t.data_sha256);
-    println!(
+    outln!("model: {}", a.model.display())?;
+    outln!("format: {} v{}, written by framelens {}", m.format, m.format_version, m.framelens_version)?;
+    outln!("trained: {} on {} (sha256 {})", t.date, t.data_file, t.data_sha256)?;
+    outln!(
         "columns: text {:?}, label {:?}; skipped labels: {:?}; filters: {:?}",
         t.text_column, t.label_column, t.skip_labels, t.filters
-    );
-    println!(
+    )?;
+    outln!(
         "rows: {} read, {} used, skipped {:?}",
         t.rows.read, t.rows.used, t.rows.skipped
-    );
-    println!(
+    )?;
+    outln!(
         "classes: {}",
         t.class_counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
-    );
+    )?;
     for p in &m.features.parts {
         let c = &p.config;
-        println!(
+        outln!(
             "features: {} {}-{}-grams, {} terms, stem {}, stop words {}, min_df {}, max_df {}, sublinear_tf {}, norm {:?}",
             c.analyzer.analyzer.name(),
             c.analyzer.ngram_range.0,
@@ -52,29 +53,29 @@ pub fn run(a: InspectArgs) -> Result<()> {
             c.max_df,
             c.sublinear_tf,
             c.norm
-        );
+        )?;
     }
-    println!(
+    outln!(
         "model: logistic regression, C {}, class weight {:?}, {} iterations, converged {}",
         t.params.c(),
         t.params.class_weight(),
         t.fit.iterations,
         t.fit.converged
-    );
+    )?;
     if let Some(cv) = &t.cross_validation {
-        println!(
+        outln!(
             "cross-validation ({} folds, seed {}): accuracy {:.3}, macro-F1 {:.3}",
             cv.folds, cv.seed, cv.accuracy, cv.macro_f1
-        );
-        println!("confusion (rows gold, columns predicted, order {:?}):", m.classes());
+        )?;
+        outln!("confusion (rows gold, columns predicted, order {:?}):", m.classes())?;
         for row in &cv.confusion {
-            println!("  {row:?}");
+            outln!("  {row:?}")?;
         }
     }
     for (class, feats) in m.top_features(a.top) {
-        println!("\ntop {} n-grams for {class}:", a.top);
+        outln!("\ntop {} n-grams for {class}:", a.top)?;
         for (name, w) in feats {
-            println!("  {w:+.3}  {name}");
+            outln!("  {w:+.3}  {name}")?;
         }
     }
     Ok(())

@@ -43,6 +43,25 @@ enum Command {
     Inspect(inspect::InspectArgs),
 }
 
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (e.g. `framelens inspect model.json | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+pub(crate) use outln;
+
+/// `eprintln!`, shaped like [`outln!`] (returns `Ok`).
+macro_rules! eoutln {
+    ($($arg:tt)*) => {{
+        eprintln!($($arg)*);
+        Ok::<(), std::io::Error>(())
+    }};
+}
+pub(crate) use eoutln;
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -273,7 +292,7 @@ impl DataArgs {
         };
         let data = framelens::data::LabelledData::read(&self.data, &spec, &self.csv.options())?;
         for w in &data.warnings {
-            eprintln!("framelens: warning: {w}");
+            eoutln!("framelens: warning: {w}")?;
         }
         Ok(data)
     }

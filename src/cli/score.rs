@@ -1,5 +1,6 @@
 //! `framelens score`: texts → one row of class probabilities per sentence, streamed.
 
+use super::eoutln;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -135,14 +136,14 @@ pub fn run(a: ScoreArgs) -> Result<()> {
     }
     let secs = started.elapsed().as_secs_f64();
     if a.out.is_some() || std::io::stderr().is_terminal() {
-        eprintln!(
+        eoutln!(
             "scored {} sentences from {} documents ({:.1} MB) in {:.2}s{}",
             summary.sentences,
             summary.documents,
             summary.bytes as f64 / 1e6,
             secs,
             a.out.as_ref().map_or(String::new(), |o| format!("; wrote {}", o.display()))
-        );
+        )?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `framelens train`: labelled CSV → model file.
 
+use super::{eoutln, outln};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -45,33 +46,33 @@ pub fn run(a: TrainArgs) -> Result<()> {
         anyhow::ensure!(k >= 2, "invalid --cv {k}: expected at least 2 folds");
     }
     let data = a.data.read()?;
-    println!("{}", a.data.describe(&data));
+    outln!("{}", a.data.describe(&data))?;
     let started = std::time::Instant::now();
     let (features, classifier, fit) = model::fit(&config.features, &config.params, &data.texts, &data.labels)
         .with_context(|| format!("training on {}", a.data.data.display()))?;
-    println!(
+    outln!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
         features.n_features(),
         fit.iterations,
         if fit.converged { "converged" } else { "NOT converged" },
         fit.gradient_norm,
         started.elapsed().as_secs_f64()
-    );
+    )?;
     if !fit.converged {
-        eprintln!(
+        eoutln!(
             "framelens: warning: the optimiser stopped after {} iterations before reaching --tol {}; raise --max-iter",
             fit.iterations,
             config.params.tol()
-        );
+        )?;
     }
     let cross_validation = match a.cv {
         None => None,
         Some(k) => {
             let r = eval::cross_validate(&config, &data.texts, &data.labels, k, a.model.seed, &[])?;
-            println!(
+            outln!(
                 "cross-validation ({k} folds): accuracy {:.3}, macro-F1 {:.3} (pooled out-of-fold)",
                 r.pooled.accuracy, r.pooled.macro_f1
-            );
+            )?;
             Some(CrossValidation {
                 folds: k,
                 seed: a.model.seed,
@@ -103,6 +104,6 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     let m = Model::new(features, classifier, training);
     m.save(&a.out)?;
-    println!("wrote {}", a.out.display());
+    outln!("wrote {}", a.out.display())?;
     Ok(())
 }
