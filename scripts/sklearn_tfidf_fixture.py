@@ -81,9 +81,17 @@ def main():
         "corpus": CORPUS,
         "cases": [run_case(name, params, docs) for name, params in CASES],
     }
+    text = json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+    if "--check" in sys.argv[1:]:
+        # CI: the committed expected values must be exactly what scikit-learn produces.
+        with open(OUTPUT, encoding="utf-8") as f:
+            committed = json.load(f)
+        if committed != json.loads(text):
+            sys.exit(f"error: {OUTPUT} differs from what scikit-learn {sklearn.__version__} produces now")
+        print(f"{OUTPUT} matches scikit-learn {sklearn.__version__} ({len(out['cases'])} cases)")
+        return
     with open(OUTPUT, "w", encoding="utf-8", newline="\n") as f:
-        json.dump(out, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+        f.write(text)
     for case in out["cases"]:
         print(f"{case['name']}: vocabulary {len(case['vocabulary'])}")
     print(f"wrote {OUTPUT} (scikit-learn {sklearn.__version__}, {len(docs)} documents)")
