@@ -117,10 +117,14 @@ const STEM_CACHE_LIMIT: usize = 200_000;
 pub struct Analyzer {
     config: AnalyzerConfig,
     token_re: Regex,
+    /// The pattern is scikit-learn's default: tokens are maximal runs of 2+ word characters,
+    /// found without the regex engine (Unicode word boundaries are slow in a regex).
+    default_pattern: bool,
     stemmer: Option<std::sync::Arc<rust_stemmers::Stemmer>>,
     stop: std::collections::HashSet<String>,
     stem_cache: HashMap<String, String>,
     tokens: Vec<String>,
+    spans: Vec<(usize, usize)>,
     ngram: String,
     chars: Vec<char>,
 }
@@ -151,11 +155,13 @@ impl Analyzer {
         let stop = config.stop_words.words().into_iter().collect();
         Ok(Analyzer {
             config: config.clone(),
+            default_pattern: config.token_pattern == DEFAULT_TOKEN_PATTERN,
             token_re,
             stemmer,
             stop,
             stem_cache: HashMap::new(),
             tokens: Vec::new(),
+            spans: Vec::new(),
             ngram: String::new(),
             chars: Vec::new(),
         })
@@ -185,8 +191,15 @@ impl Analyzer {
 
     fn word_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
         self.tokens.clear();
-        for m in self.token_re.find_iter(text) {
-            let tok = m.as_str();
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        if self.default_pattern {
+            word_runs(text, |a, b| spans.push((a, b)));
+        } else {
+            spans.extend(self.token_re.find_iter(text).map(|m| (m.start(), m.end())));
+        }
+        for &(a, b) in &spans {
+            let tok = &text[a..b];
             if self.stop.contains(tok) {
                 continue;
             }
@@ -207,6 +220,7 @@ impl Analyzer {
             };
             self.tokens.push(term);
         }
+        self.spans = spans;
         let (min, max) = self.config.ngram_range;
         let n_tok = self.tokens.len();
         if min == 1 {
@@ -270,6 +284,38 @@ impl Analyzer {
                 emit(&self.ngram);
             }
         }
+    }
+}
+
+/// Is `c` a word character in the sense of the regex crate's Unicode `\w`?
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::try_is_word_character(c).unwrap_or(false)
+    }
+}
+
+/// Byte spans of the maximal runs of two or more word characters: exactly the matches of
+/// `(?u)\b\w\w+\b`.
+fn word_runs(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start = 0;
+    let mut len = 0usize;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            if len == 0 {
+                start = i;
+            }
+            len += 1;
+        } else {
+            if len >= 2 {
+                f(start, i);
+            }
+            len = 0;
+        }
+    }
+    if len >= 2 {
+        f(start, text.len());
     }
 }
 
@@ -393,6 +439,25 @@ mod tests {
         let mut c = cfg(AnalyzerKind::Word, (1, 1));
         c.strip_accents = Some(StripAccents::Unicode);
         assert_eq!(Analyzer::new(&c).unwrap().terms("Café Zelenskyy"), ["cafe", "zelenskyy"]);
+    }
+
+    #[test]
+    fn fast_tokenizer_equals_the_default_regex() {
+        let re = Regex::new(DEFAULT_TOKEN_PATTERN).unwrap();
+        let samples = [
+            "Russia’s troops, NATO's build-up: 1.5% of 70 (2014) — a b cd_e",
+            "Zelenskyy's café naïve Ωmega Москва-Киев 東京 x\u{301}y éé",
+            "  \t\nword\u{200d}joiner ٣٤ arabic-٣ _x_ a_ _",
+            "",
+            "ab",
+            "a",
+        ];
+        for s in samples {
+            let mut fast = Vec::new();
+            word_runs(s, |a, b| fast.push(&s[a..b]));
+            let slow: Vec<&str> = re.find_iter(s).map(|m| m.as_str()).collect();
+            assert_eq!(fast, slow, "{s:?}");
+        }
     }
 
     #[test]
