@@ -212,9 +212,13 @@ struct ModelColumns {
 
 /// Builds the report from a scores file (CSV as written by `framelens score`).
 pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
-    let mut table = data::open_table(path, &opts.csv)?;
-    let headers = table.headers().to_vec();
-    let gi = table.column(&opts.by)?;
+    let mut table = Rows::open(path, &opts.csv)?;
+    let headers = table.headers.clone();
+    let gi = headers.iter().position(|h| *h == opts.by).ok_or_else(|| DataError::MissingColumn {
+        path: path.to_path_buf(),
+        column: opts.by.clone(),
+        available: headers.clone(),
+    })?;
     let di = headers.iter().position(|h| h == "doc");
     let mut models: Vec<ModelColumns> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -252,12 +256,10 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
         }
     }
     let mut tallies: Vec<BTreeMap<String, Tally>> = models.iter().map(|_| BTreeMap::new()).collect();
-    while table.next_row()? {
-        let group = table.field(gi)?;
-        let doc = match di {
-            Some(i) => table.field(i)?,
-            None => String::new(),
-        };
+    while let Some(row) = table.next_row()? {
+        let field = |i: usize| row.get(i).cloned().unwrap_or_default();
+        let group = field(gi);
+        let doc = di.map(field).unwrap_or_default();
         for (m, tally) in models.iter().zip(tallies.iter_mut()) {
             let k = m.probs.len();
             let t = tally.entry(group.clone()).or_insert_with(|| Tally {
@@ -269,15 +271,15 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                 t.docs.insert(doc.clone());
             }
             t.sentences += 1;
-            let label = table.field(m.label)?;
+            let label = field(m.label);
             if let Some(c) = m.probs.iter().position(|(cls, _)| *cls == label) {
                 t.counts[c] += 1;
             }
             for (c, (_, j)) in m.probs.iter().enumerate() {
-                let v = table.field(*j)?;
+                let v = field(*j);
                 let p: f64 = v.trim().parse().map_err(|_| ReportError::BadNumber {
                     path: path.to_path_buf(),
-                    line: table.line(),
+                    line: table.line,
                     column: headers[*j].clone(),
                     value: v.clone(),
                 })?;
@@ -340,11 +342,151 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
     })
 }
 
+/// Rows of a scores file: CSV, or JSON Lines (`.jsonl`, `.ndjson`; the keys of the first
+/// object are the columns).
+struct Rows {
+    path: PathBuf,
+    headers: Vec<String>,
+    line: u64,
+    csv: Option<data::Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn std::io::Read>>>>,
+    jsonl: Option<std::io::Lines<std::io::BufReader<std::fs::File>>>,
+    first: Option<Vec<String>>,
+}
+
+impl Rows {
+    fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, ReportError> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if !matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
+            let t = data::open_table(path, opts)?;
+            return Ok(Rows {
+                path: path.to_path_buf(),
+                headers: t.headers().to_vec(),
+                line: 1,
+                csv: Some(t),
+                jsonl: None,
+                first: None,
+            });
+        }
+        data::check_input_file(path)?;
+        let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        use std::io::BufRead;
+        let mut rows = Rows {
+            path: path.to_path_buf(),
+            headers: Vec::new(),
+            line: 0,
+            csv: None,
+            jsonl: Some(std::io::BufReader::new(f).lines()),
+            first: None,
+        };
+        match rows.next_json(true)? {
+            Some(first) => rows.first = Some(first),
+            None => return Err(DataError::Empty { path: path.to_path_buf() }.into()),
+        }
+        Ok(rows)
+    }
+
+    fn next_row(&mut self) -> Result<Option<Vec<String>>, ReportError> {
+        if let Some(t) = &mut self.csv {
+            if !t.next_row()? {
+                return Ok(None);
+            }
+            self.line = t.line();
+            return Ok(Some((0..self.headers.len()).map(|i| t.field(i)).collect::<Result<_, _>>()?));
+        }
+        if let Some(first) = self.first.take() {
+            return Ok(Some(first));
+        }
+        self.next_json(false)
+    }
+
+    fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, ReportError> {
+        let Some(lines) = &mut self.jsonl else {
+            return Ok(None);
+        };
+        for line in lines.by_ref() {
+            self.line += 1;
+            let err = |message: String| DataError::Json {
+                path: self.path.clone(),
+                line: self.line,
+                message,
+            };
+            let line = line.map_err(|e| err(e.to_string()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
+            let obj = v.as_object().ok_or_else(|| err("expected a JSON object per line".into()))?;
+            if set_headers {
+                self.headers = obj.keys().cloned().collect();
+            }
+            return Ok(Some(
+                self.headers
+                    .iter()
+                    .map(|h| match obj.get(h) {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(serde_json::Value::Null) | None => String::new(),
+                        Some(other) => other.to_string(),
+                    })
+                    .collect(),
+            ));
+        }
+        Ok(None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     // Expected values: scipy 1.17.1, `python3 scripts/report_reference.py`.
+
+    #[test]
+    fn csv_and_jsonl_scores_give_the_same_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("s.csv");
+        std::fs::write(
+            &csv,
+            "source,doc,index,text,m_label,m_p_a,m_p_b\nx,1,0,t,a,0.9,0.1\nx,1,1,t,b,0.2,0.8\nx,2,0,t,a,0.6,0.4\ny,3,0,t,b,0.3,0.7\n",
+        )
+        .unwrap();
+        let jsonl = dir.path().join("s.jsonl");
+        std::fs::write(
+            &jsonl,
+            concat!(
+                r#"{"source":"x","doc":"1","index":0,"text":"t","m_label":"a","m_p_a":0.9,"m_p_b":0.1}"#, "\n",
+                r#"{"source":"x","doc":"1","index":1,"text":"t","m_label":"b","m_p_a":0.2,"m_p_b":0.8}"#, "\n",
+                r#"{"source":"x","doc":"2","index":0,"text":"t","m_label":"a","m_p_a":0.6,"m_p_b":0.4}"#, "\n",
+                r#"{"source":"y","doc":"3","index":0,"text":"t","m_label":"b","m_p_a":0.3,"m_p_b":0.7}"#, "\n",
+            ),
+        )
+        .unwrap();
+        let a = build(&csv, &ReportOptions::default()).unwrap();
+        let b = build(&jsonl, &ReportOptions::default()).unwrap();
+        for r in [&a, &b] {
+            let m = &r.models[0];
+            assert_eq!(m.name, "m");
+            assert_eq!(m.classes, ["a", "b"]);
+            let x = &m.groups[0];
+            assert_eq!((x.group.as_str(), x.documents, x.sentences), ("x", 2, 3));
+            assert_eq!((x.labels[0].count, x.labels[1].count), (2, 1));
+            assert!((x.labels[0].mean_probability - (0.9 + 0.2 + 0.6) / 3.0).abs() < 1e-12);
+            assert_eq!(m.overall.sentences, 4);
+            assert_eq!(m.overall.documents, 3);
+        }
+        let missing = ReportOptions {
+            by: "outlet".into(),
+            ..ReportOptions::default()
+        };
+        assert!(matches!(build(&csv, &missing), Err(ReportError::Data(DataError::MissingColumn { .. }))));
+        let named = ReportOptions {
+            model_name: Some("zz".into()),
+            ..ReportOptions::default()
+        };
+        assert!(matches!(build(&csv, &named), Err(ReportError::UnknownModel { .. })));
+    }
 
     #[test]
     fn wilson_matches_scipy() {
