@@ -184,7 +184,7 @@ type Index = FxHashMap<String, u32>;
 /// Transforms text with a fitted extractor. Holds per-thread buffers; clone one per thread.
 #[derive(Debug, Clone)]
 pub struct Vectorizer {
-    parts: Vec<(Analyzer, Index, u32)>,
+    parts: Vec<(Analyzer, std::sync::Arc<Index>, u32)>,
     extractor: std::sync::Arc<FeatureExtractor>,
     counts: Vec<(u32, f64)>,
 }
@@ -262,7 +262,7 @@ impl FeatureExtractor {
                 .enumerate()
                 .map(|(i, t)| (t.clone(), i as u32))
                 .collect();
-            parts.push((analyzer, index, offset));
+            parts.push((analyzer, std::sync::Arc::new(index), offset));
             offset += p.vocabulary.len() as u32;
         }
         Ok(Vectorizer {

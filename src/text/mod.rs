@@ -12,8 +12,6 @@ mod sentence;
 pub use filters::{Language, StopWords, ENGLISH_STOP_WORDS};
 pub use sentence::{for_each_sentence, split_sentences, Sentence};
 
-use std::collections::HashMap;
-
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{char::canonical_combining_class, UnicodeNormalization};
@@ -112,8 +110,8 @@ impl Default for AnalyzerConfig {
 /// Stem cache bound: cleared when full, so memory stays flat on endless streams.
 const STEM_CACHE_LIMIT: usize = 200_000;
 
-/// A built analyzer: text → terms. Cheap to clone (one per thread).
-#[derive(Clone)]
+/// A built analyzer: text → terms. Cheap to clone (one per thread): a clone shares the
+/// compiled pattern, stemmer and stop words, and starts with empty buffers and stem cache.
 pub struct Analyzer {
     config: AnalyzerConfig,
     token_re: Regex,
@@ -121,12 +119,31 @@ pub struct Analyzer {
     /// found without the regex engine (Unicode word boundaries are slow in a regex).
     default_pattern: bool,
     stemmer: Option<std::sync::Arc<rust_stemmers::Stemmer>>,
-    stop: std::collections::HashSet<String>,
-    stem_cache: HashMap<String, String>,
-    tokens: Vec<String>,
+    stop: std::sync::Arc<rustc_hash::FxHashSet<String>>,
+    stem_cache: rustc_hash::FxHashMap<String, String>,
+    tokens: Vec<(usize, usize)>,
+    tokbuf: String,
     spans: Vec<(usize, usize)>,
     ngram: String,
     chars: Vec<char>,
+}
+
+impl Clone for Analyzer {
+    fn clone(&self) -> Self {
+        Analyzer {
+            config: self.config.clone(),
+            token_re: self.token_re.clone(),
+            default_pattern: self.default_pattern,
+            stemmer: self.stemmer.clone(),
+            stop: self.stop.clone(),
+            stem_cache: rustc_hash::FxHashMap::default(),
+            tokens: Vec::new(),
+            tokbuf: String::new(),
+            spans: Vec::new(),
+            ngram: String::new(),
+            chars: Vec::new(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -152,15 +169,16 @@ impl Analyzer {
             }
             _ => None,
         };
-        let stop = config.stop_words.words().into_iter().collect();
+        let stop = std::sync::Arc::new(config.stop_words.words().into_iter().collect());
         Ok(Analyzer {
             config: config.clone(),
             default_pattern: config.token_pattern == DEFAULT_TOKEN_PATTERN,
             token_re,
             stemmer,
             stop,
-            stem_cache: HashMap::new(),
+            stem_cache: rustc_hash::FxHashMap::default(),
             tokens: Vec::new(),
+            tokbuf: String::new(),
             spans: Vec::new(),
             ngram: String::new(),
             chars: Vec::new(),
@@ -190,7 +208,8 @@ impl Analyzer {
     }
 
     fn word_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
-        self.tokens.clear();
+        // Tokens (after stop words and stemming) are stored back to back in one buffer, with
+        // their ranges, so a sentence costs no allocation once the buffers have grown.
         let mut spans = std::mem::take(&mut self.spans);
         spans.clear();
         if self.default_pattern {
@@ -198,44 +217,47 @@ impl Analyzer {
         } else {
             spans.extend(self.token_re.find_iter(text).map(|m| (m.start(), m.end())));
         }
+        self.tokbuf.clear();
+        self.tokens.clear();
         for &(a, b) in &spans {
             let tok = &text[a..b];
-            if self.stop.contains(tok) {
+            if !self.stop.is_empty() && self.stop.contains(tok) {
                 continue;
             }
-            let term = match &self.stemmer {
-                None => tok.to_string(),
+            let start = self.tokbuf.len();
+            match &self.stemmer {
+                None => self.tokbuf.push_str(tok),
                 Some(st) => {
                     if let Some(s) = self.stem_cache.get(tok) {
-                        s.clone()
+                        self.tokbuf.push_str(s);
                     } else {
                         let s = st.stem(tok).into_owned();
+                        self.tokbuf.push_str(&s);
                         if self.stem_cache.len() >= STEM_CACHE_LIMIT {
                             self.stem_cache.clear();
                         }
-                        self.stem_cache.insert(tok.to_string(), s.clone());
-                        s
+                        self.stem_cache.insert(tok.to_string(), s);
                     }
                 }
-            };
-            self.tokens.push(term);
+            }
+            self.tokens.push((start, self.tokbuf.len()));
         }
         self.spans = spans;
         let (min, max) = self.config.ngram_range;
         let n_tok = self.tokens.len();
         if min == 1 {
-            for t in &self.tokens {
-                emit(t);
+            for &(a, b) in &self.tokens {
+                emit(&self.tokbuf[a..b]);
             }
         }
         for n in min.max(2)..=max.min(n_tok) {
             for i in 0..=(n_tok - n) {
                 self.ngram.clear();
-                for (k, t) in self.tokens[i..i + n].iter().enumerate() {
+                for (k, &(a, b)) in self.tokens[i..i + n].iter().enumerate() {
                     if k > 0 {
                         self.ngram.push(' ');
                     }
-                    self.ngram.push_str(t);
+                    self.ngram.push_str(&self.tokbuf[a..b]);
                 }
                 emit(&self.ngram);
             }
