@@ -196,3 +196,5 @@ fn weights_grow_with_c() {
     assert!(norms[0] > 0.05, "{norms:?}");
     assert!(norms.windows(2).all(|w| w[0] < w[1]), "{norms:?}");
 }
+pub fn problem_pub(n: usize, d: usize, k: usize, seed: u64) -> (Array2<f64>, Vec<usize>) { problem(n, d, k, seed) }
+pub fn to_csr_pub(x: &Array2<f64>) -> CsMat<f64> { to_csr(x) }

@@ -11,3 +11,4 @@ mod cli_end_to_end;
 mod linfa_reference;
 /// TF-IDF against scikit-learn.
 mod sklearn_tfidf;
+mod probe;
