@@ -229,24 +229,34 @@ pub fn score(
         .iter()
         .map(|m| m.model.scorer())
         .collect::<Result<_, _>>()?;
-    let header = header(models);
-    let mut writer = RowWriter::new(out, opts.format, header)?;
+    let header = Arc::new(header(models));
+    let write_err = |e: std::io::Error| ScoreError::Write(e.to_string());
+    if opts.format == OutputFormat::Csv {
+        let mut enc = Encoder::new(OutputFormat::Csv, &header);
+        enc.row(&header).map_err(ScoreError::Write)?;
+        out.write_all(&enc.take().map_err(ScoreError::Write)?).map_err(write_err)?;
+    }
+    let mut writer = out;
     let mut summary = ScoreSummary::default();
     let mut batch: Vec<Doc> = Vec::new();
     let mut batch_bytes = 0usize;
-    let mut flush = |batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut RowWriter<'_>| -> Result<(), ScoreError> {
-        let results: Vec<Vec<Vec<String>>> = batch
+    let mut flush = |batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut &mut dyn Write| -> Result<(), ScoreError> {
+        let results: Vec<Result<(Vec<u8>, usize), String>> = batch
             .par_iter()
             .map_init(
-                || (scorers.clone(), Vec::new()),
-                |(scorers, probs), d| score_doc(d, scorers, probs, opts.no_split),
+                || Worker {
+                    scorers: scorers.clone(),
+                    probs: Vec::new(),
+                    cells: Vec::new(),
+                    enc: Encoder::new(opts.format, &header),
+                },
+                |w, d| score_doc(d, w, opts.no_split),
             )
             .collect();
-        for rows in results {
-            for r in rows {
-                writer.write(&r)?;
-                summary.sentences += 1;
-            }
+        for r in results {
+            let (bytes, rows) = r.map_err(ScoreError::Write)?;
+            writer.write_all(&bytes).map_err(write_err)?;
+            summary.sentences += rows;
         }
         summary.documents += batch.len();
         summary.bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
@@ -260,7 +270,7 @@ pub fn score(
         } else {
             InputFormat::from_path(path)
         };
-        let mut push = |d: Doc, batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut RowWriter<'_>| {
+        let mut push = |d: Doc, batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut &mut dyn Write| {
             batch_bytes += d.text.len();
             batch.push(d);
             if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
@@ -331,7 +341,7 @@ pub fn score(
         }
     }
     flush(&mut batch, &mut summary, &mut writer)?;
-    writer.finish()?;
+    writer.flush().map_err(write_err)?;
     Ok(summary)
 }
 
@@ -421,19 +431,103 @@ fn doc_of(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-fn score_doc(d: &Doc, scorers: &mut [Scorer], probs: &mut Vec<f64>, no_split: bool) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut emit = |index: usize, text: &str| {
-        let mut row = vec![d.source.clone(), d.doc.clone(), index.to_string(), text.to_string()];
-        for s in scorers.iter_mut() {
-            s.proba_into(text, probs);
-            let best = (0..probs.len())
-                .max_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(b.cmp(&a)))
-                .unwrap_or(0);
-            row.push(s.model().classes()[best].clone());
-            row.extend(probs.iter().map(|p| format!("{p:.6}")));
+/// Per-thread scoring state: scorers, buffers, and the encoder of output rows.
+struct Worker {
+    scorers: Vec<Scorer>,
+    probs: Vec<f64>,
+    cells: Vec<String>,
+    enc: Encoder,
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().buffer_capacity(4096).from_writer(Vec::new())
+}
+
+/// Encodes rows as CSV or JSON Lines into a byte buffer.
+enum Encoder {
+    Csv(csv::Writer<Vec<u8>>),
+    Json(Vec<u8>, Arc<Vec<String>>),
+}
+
+impl Encoder {
+    fn new(format: OutputFormat, header: &Arc<Vec<String>>) -> Encoder {
+        match format {
+            OutputFormat::Csv => Encoder::Csv(csv_writer()),
+            OutputFormat::Jsonl => Encoder::Json(Vec::new(), header.clone()),
         }
-        rows.push(row);
+    }
+
+    fn row(&mut self, cells: &[String]) -> Result<(), String> {
+        match self {
+            Encoder::Csv(w) => w.write_record(cells).map_err(|e| e.to_string()),
+            Encoder::Json(buf, header) => {
+                let mut obj = serde_json::Map::new();
+                for (k, v) in header.iter().zip(cells) {
+                    let value = if k == "index" {
+                        v.parse::<u64>()
+                            .map_or_else(|_| serde_json::Value::String(v.clone()), serde_json::Value::from)
+                    } else if k.contains("_p_") {
+                        v.parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map_or_else(|| serde_json::Value::String(v.clone()), serde_json::Value::Number)
+                    } else {
+                        serde_json::Value::String(v.clone())
+                    };
+                    obj.insert(k.clone(), value);
+                }
+                serde_json::to_writer(&mut *buf, &obj).map_err(|e| e.to_string())?;
+                buf.push(b'\n');
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes the bytes encoded so far.
+    fn take(&mut self) -> Result<Vec<u8>, String> {
+        match self {
+            Encoder::Csv(w) => {
+                let full = std::mem::replace(w, csv_writer());
+                full.into_inner().map_err(|e| e.to_string())
+            }
+            Encoder::Json(buf, _) => Ok(std::mem::take(buf)),
+        }
+    }
+}
+
+/// Scores one document; returns its encoded rows and their number.
+fn score_doc(d: &Doc, w: &mut Worker, no_split: bool) -> Result<(Vec<u8>, usize), String> {
+    use std::fmt::Write as _;
+    let mut rows = 0usize;
+    let mut result = Ok(());
+    let mut emit = |index: usize, text: &str| {
+        if result.is_err() {
+            return;
+        }
+        let ncells = 4 + w.scorers.iter().map(|s| 1 + s.model().classes().len()).sum::<usize>();
+        w.cells.resize_with(ncells, String::new);
+        for c in w.cells.iter_mut() {
+            c.clear();
+        }
+        w.cells[0].push_str(&d.source);
+        w.cells[1].push_str(&d.doc);
+        let _ = write!(w.cells[2], "{index}");
+        w.cells[3].push_str(text);
+        let mut k = 4;
+        for s in w.scorers.iter_mut() {
+            s.proba_into(text, &mut w.probs);
+            let best = (0..w.probs.len())
+                .max_by(|&a, &b| w.probs[a].total_cmp(&w.probs[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            w.cells[k].push_str(&s.model().classes()[best]);
+            k += 1;
+            for p in &w.probs {
+                let _ = write!(w.cells[k], "{p:.6}");
+                k += 1;
+            }
+        }
+        result = w.enc.row(&w.cells);
+        rows += 1;
     };
     if no_split {
         emit(0, &d.text);
@@ -444,70 +538,6 @@ fn score_doc(d: &Doc, scorers: &mut [Scorer], probs: &mut Vec<f64>, no_split: bo
             i += 1;
         });
     }
-    rows
-}
-
-/// Writes rows as CSV or JSON Lines.
-struct RowWriter<'a> {
-    csv: Option<csv::Writer<&'a mut dyn Write>>,
-    json: Option<&'a mut dyn Write>,
-    header: Vec<String>,
-}
-
-impl<'a> RowWriter<'a> {
-    fn new(out: &'a mut dyn Write, format: OutputFormat, header: Vec<String>) -> Result<Self, ScoreError> {
-        let w = |e: csv::Error| ScoreError::Write(e.to_string());
-        match format {
-            OutputFormat::Csv => {
-                let mut c = csv::Writer::from_writer(out);
-                c.write_record(&header).map_err(w)?;
-                Ok(RowWriter {
-                    csv: Some(c),
-                    json: None,
-                    header,
-                })
-            }
-            OutputFormat::Jsonl => Ok(RowWriter {
-                csv: None,
-                json: Some(out),
-                header,
-            }),
-        }
-    }
-
-    fn write(&mut self, row: &[String]) -> Result<(), ScoreError> {
-        if let Some(c) = &mut self.csv {
-            return c.write_record(row).map_err(|e| ScoreError::Write(e.to_string()));
-        }
-        if let Some(j) = &mut self.json {
-            let mut obj = serde_json::Map::new();
-            for (k, v) in self.header.iter().zip(row) {
-                let value = if k == "index" {
-                    v.parse::<u64>()
-                        .map_or_else(|_| serde_json::Value::String(v.clone()), serde_json::Value::from)
-                } else if k.contains("_p_") {
-                    v.parse::<f64>()
-                        .ok()
-                        .and_then(serde_json::Number::from_f64)
-                        .map_or_else(|| serde_json::Value::String(v.clone()), serde_json::Value::Number)
-                } else {
-                    serde_json::Value::String(v.clone())
-                };
-                obj.insert(k.clone(), value);
-            }
-            serde_json::to_writer(&mut *j, &obj).map_err(|e| ScoreError::Write(e.to_string()))?;
-            j.write_all(b"\n").map_err(|e| ScoreError::Write(e.to_string()))?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<(), ScoreError> {
-        if let Some(c) = &mut self.csv {
-            c.flush().map_err(|e| ScoreError::Write(e.to_string()))?;
-        }
-        if let Some(j) = &mut self.json {
-            j.flush().map_err(|e| ScoreError::Write(e.to_string()))?;
-        }
-        Ok(())
-    }
+    result?;
+    Ok((w.enc.take()?, rows))
 }
