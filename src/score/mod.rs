@@ -240,18 +240,32 @@ pub fn score(
     let mut summary = ScoreSummary::default();
     let mut batch: Vec<Doc> = Vec::new();
     let mut batch_bytes = 0usize;
+    // One persistent worker per thread, so stem caches and buffers stay warm across batches;
+    // each takes a contiguous slice of the batch, so the output keeps the input order.
+    let threads = rayon::current_num_threads().max(1);
+    let mut workers: Vec<Worker> = (0..threads)
+        .map(|_| Worker {
+            scorers: scorers.clone(),
+            probs: Vec::new(),
+            cells: Vec::new(),
+            enc: Encoder::new(opts.format, &header),
+        })
+        .collect();
     let mut flush = |batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut &mut dyn Write| -> Result<(), ScoreError> {
-        let results: Vec<Result<(Vec<u8>, usize), String>> = batch
-            .par_iter()
-            .map_init(
-                || Worker {
-                    scorers: scorers.clone(),
-                    probs: Vec::new(),
-                    cells: Vec::new(),
-                    enc: Encoder::new(opts.format, &header),
-                },
-                |w, d| score_doc(d, w, opts.no_split),
-            )
+        let chunk = batch.len().div_ceil(threads).max(1);
+        let results: Vec<Result<(Vec<u8>, usize), String>> = workers
+            .par_iter_mut()
+            .zip(batch.par_chunks(chunk))
+            .map(|(w, docs)| {
+                let mut bytes = Vec::new();
+                let mut rows = 0;
+                for d in docs {
+                    let (b, n) = score_doc(d, w, opts.no_split)?;
+                    bytes.extend_from_slice(&b);
+                    rows += n;
+                }
+                Ok((bytes, rows))
+            })
             .collect();
         for r in results {
             let (bytes, rows) = r.map_err(ScoreError::Write)?;
