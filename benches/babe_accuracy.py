@@ -5,7 +5,7 @@ Run from the repository root:
 
     python3 benches/babe_accuracy.py [--framelens target/release/framelens] \
         [--data ../shared/data/babe/babe_sg2.csv] [--folds 5] [--seed 0] \
-        [--json-out SUMMARY.json] [--small-n 250] [--small-reps 5]
+        [--json-out SUMMARY.json] [--small-n 250] [--small-reps 5] [--extra]
 
 For each task (label_bias, label_opinion; rows labelled 'No agreement' dropped):
 
@@ -73,9 +73,12 @@ SKIP_LABEL = "No agreement"
 GRID_C = ["0.25", "0.5", "1", "2", "4", "8"]
 GRID_CW = ["none", "balanced"]
 GRID_NGRAM = ["1,1", "1,2"]
-# Ablations search one step further on each side of C: two separately normalised
-# blocks (word + char_wb) change the useful regularisation strength.
+# Ablation C grids (5 values x class-weight none/balanced = 10 settings per run, to keep
+# the whole script near 10 minutes on 2 cores). Configurations with char_wb n-grams
+# search one step lower: in development runs their best C was at the low edge of
+# 0.25..4 on label_opinion (char n-grams add many correlated features).
 ABL_C = ["0.25", "0.5", "1", "2", "4"]
+ABL_C_CHAR = ["0.125", "0.25", "0.5", "1", "2"]
 
 BASE_FLAGS = ["--stem", "none", "--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf"]
 
@@ -89,11 +92,21 @@ ABLATIONS = [
     ("stop", "+ stance-safe English stop words", BASE_FLAGS + ["--stop-words", "english"]),
     ("stem+stop", "+ stemming + stop words", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf", "--stop-words", "english"]),
     ("cwb25", "+ char_wb 2,5", BASE_FLAGS + ["--char-wb", "2,5"]),
-    ("cwb35", "+ char_wb 3,5", BASE_FLAGS + ["--char-wb", "3,5"]),
     ("stem+cwb25", "+ stemming + char_wb 2,5", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf", "--char-wb", "2,5"]),
     ("cwb25-only", "char_wb 2,5 alone (no word n-grams)", ["--analyzer", "char_wb", "--ngram-range", "2,5", "--min-df", "2", "--sublinear-tf"]),
     ("fl-defaults", "framelens train defaults: stem english, word 1-2, min-df 1, raw tf", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "1"]),
 ]
+# More ablations with --extra (each char_wb one costs about a minute per task).
+EXTRA_ABLATIONS = [
+    ("ngram13", "baseline, ngram-range 1,3", ["--stem", "none", "--ngram-range", "1,3", "--min-df", "2", "--sublinear-tf"]),
+    ("cwb14", "+ char_wb 1,4", BASE_FLAGS + ["--char-wb", "1,4"]),
+    ("cwb35", "+ char_wb 3,5", BASE_FLAGS + ["--char-wb", "3,5"]),
+    ("stem+stop+cwb25", "+ stemming + stop words + char_wb 2,5", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf", "--stop-words", "english", "--char-wb", "2,5"]),
+]
+
+
+def c_grid(flags):
+    return ABL_C_CHAR if ("--char-wb" in flags or "char_wb" in flags) else ABL_C
 
 # Candidate defaults checked on small subsamples.
 SMALL_CONFIGS = ["baseline", "mindf1", "stem", "cwb25", "stem+cwb25", "fl-defaults"]
@@ -403,10 +416,11 @@ def compare_task(fl, data, task, args):
 def ablate_task(fl, data, task, args, folds_ref, texts, labels):
     classes = sorted(set(labels))
     k = args.folds
-    grid = [("c", ",".join(ABL_C)), ("class-weight", ",".join(GRID_CW))]
     out = []
     base_f1s = None
-    for name, desc, flags in ABLATIONS:
+    for name, desc, flags in ABLATIONS + (EXTRA_ABLATIONS if args.extra else []):
+        cs = c_grid(flags)
+        grid = [("c", ",".join(cs)), ("class-weight", ",".join(GRID_CW))]
         res, out_rows, wall, cpu, stderr, _ = fl.eval(data, task, flags, grid)
         folds = check_out_rows(out_rows, texts, labels, f"{task} ablation {name}")
         if not np.array_equal(folds, folds_ref):
@@ -418,7 +432,7 @@ def ablate_task(fl, data, task, args, folds_ref, texts, labels):
         if base_f1s is None:
             base_f1s = f1s
         s = settings_key(best["settings"])
-        edge = s["c"] in (ABL_C[0], ABL_C[-1])
+        edge = s["c"] in (cs[0], cs[-1])
         # best at c=1 (either class weight) for an untuned view
         at_c1 = max((r for r in res["results"] if settings_key(r["settings"])["c"] == "1"),
                     key=lambda r: r["macro_f1"][0])
@@ -426,6 +440,7 @@ def ablate_task(fl, data, task, args, folds_ref, texts, labels):
                           if settings_key(r["settings"]) == {"c": "1", "class-weight": "none"})
         d = f1s - base_f1s
         out.append({"name": name, "description": desc, "flags": flags,
+                    "c_grid": cs,
                     "best_setting": f"c={s['c']} cw={s['class-weight']}", "best_c_at_grid_edge": edge,
                     "macro_f1": best["macro_f1"], "per_fold": f1s.tolist(),
                     "delta": float(d.mean()), "delta_paired_sd": float(d.std()),
@@ -441,7 +456,6 @@ def small_data(fl, data, task, args, workdir):
     texts, labels = load_task(data, task)
     classes = sorted(set(labels))
     configs = [(n, d, f) for (n, d, f) in ABLATIONS if n in SMALL_CONFIGS] + SMALL_CONFIGS_EXTRA
-    grid = [("c", ",".join(ABL_C)), ("class-weight", ",".join(GRID_CW))]
     per = {n: [] for n, _, _ in configs}
     for rep in range(args.small_reps):
         rng = random.Random(1000 * args.seed + rep)
@@ -458,6 +472,7 @@ def small_data(fl, data, task, args, workdir):
             for i in idx:
                 w.writerow([texts[i], labels[i]])
         for name, _, flags in configs:
+            grid = [("c", ",".join(c_grid(flags))), ("class-weight", ",".join(GRID_CW))]
             res, _, _, _, _, _ = fl.eval(path, task, flags, grid, delimiter=",")
             per[name].append({(settings_key(r["settings"])["c"], settings_key(r["settings"])["class-weight"]):
                               r["macro_f1"][0] for r in res["results"]})
@@ -489,6 +504,7 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-6, help="both sides (default 1e-6)")
     ap.add_argument("--small-n", type=int, default=250, help="subsample size for the small-data check (0: skip)")
     ap.add_argument("--small-reps", type=int, default=5)
+    ap.add_argument("--extra", action="store_true", help="also run " + ", ".join(n for n, _, _ in EXTRA_ABLATIONS))
     ap.add_argument("--json-out", help="write a machine-readable summary here")
     args = ap.parse_args()
     # Turn SIGTERM into SystemExit so the temporary directory is removed.
@@ -550,7 +566,7 @@ def report(summary, args):
     env = summary["environment"]
     p = print
     p(f"# BABE accuracy benchmark — {env['date_utc']}")
-    p(f"framelens {env['framelens_version']} (sha256 {env['framelens_sha256'][:12]}), scikit-learn {env['sklearn']}, "
+    p(f"{env['framelens_version']} (sha256 {env['framelens_sha256'][:12]}), scikit-learn {env['sklearn']}, "
       f"numpy {env['numpy']}, scipy {env['scipy']}, Python {env['python']}; {env['nproc']} cores ({env['cpu']})")
     p(f"data {env['data']} (sha256 {env['data_sha256'][:12]}); {env['folds']}-fold stratified CV, seed {env['seed']}; "
       f"both sides max_iter={env['max_iter']}, tol={env['tol']}; macro-F1 mean ± sd over folds (ddof=0)")
@@ -578,7 +594,9 @@ def report(summary, args):
         mj = c["majority"]
         p(f"majority-class baseline ('{mj['class']}'): macro-F1 {ms(mj['macro_f1'])}")
 
-        p(f"\n### {task}: ablations (framelens, each at its best of c={{{','.join(ABL_C)}}} × class-weight={{none,balanced}})\n")
+        p(f"\n### {task}: ablations (framelens, each at its best of c={{{','.join(ABL_C)}}} "
+          f"(with char_wb: c={{{','.join(ABL_C_CHAR)}}}) × class-weight={{none,balanced}}; "
+          f"(edge) = best C at the end of its grid)\n")
         rows = []
         for a in t["ablations"]:
             rows.append([f"{a['name']} — {a['description']}", ms(a["macro_f1"]),

@@ -24,18 +24,24 @@ fn corpus() -> String {
 fn bench(c: &mut Criterion) {
     let text = corpus();
     let n_sentences = split_sentences(&text).len();
-    let sentences: Vec<String> = split_sentences(&text).iter().map(|s| s.text.to_string()).collect();
+    let sentences: Vec<String> = split_sentences(&text)
+        .iter()
+        .map(|s| s.text.to_string())
+        .collect();
     let bytes = text.len() as u64;
     let mut g = c.benchmark_group("seeds");
     g.throughput(Throughput::Bytes(bytes));
 
-    g.bench_function(BenchmarkId::new("split_sentences", format!("{bytes}B")), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for_each_sentence(&text, |_| n += 1);
-            assert_eq!(n, n_sentences);
-        })
-    });
+    g.bench_function(
+        BenchmarkId::new("split_sentences", format!("{bytes}B")),
+        |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for_each_sentence(&text, |_| n += 1);
+                assert_eq!(n, n_sentences);
+            })
+        },
+    );
 
     let mut analyzer = Analyzer::new(&AnalyzerConfig {
         ngram_range: (1, 2),
@@ -43,29 +49,36 @@ fn bench(c: &mut Criterion) {
     })
     .expect("default analyzer");
     let n_terms: usize = sentences.iter().map(|s| analyzer.terms(s).len()).sum();
-    g.bench_function(BenchmarkId::new("terms_word12_stem", format!("{n_sentences}sent")), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for s in &sentences {
-                analyzer.for_each_term(s, |_| n += 1);
-            }
-            assert_eq!(n, n_terms);
-        })
-    });
+    g.bench_function(
+        BenchmarkId::new("terms_word12_stem", format!("{n_sentences}sent")),
+        |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for s in &sentences {
+                    analyzer.for_each_term(s, |_| n += 1);
+                }
+                assert_eq!(n, n_terms);
+            })
+        },
+    );
 
-    let model = Arc::new(Model::load(std::path::Path::new("models/stance.json")).expect("shipped model"));
+    let model =
+        Arc::new(Model::load(std::path::Path::new("models/stance.json")).expect("shipped model"));
     let mut scorer = model.scorer().expect("scorer");
     let mut p = Vec::new();
-    g.bench_function(BenchmarkId::new("score_stance_model", format!("{n_sentences}sent")), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for s in &sentences {
-                scorer.proba_into(s, &mut p);
-                n += 1;
-            }
-            assert_eq!(n, n_sentences);
-        })
-    });
+    g.bench_function(
+        BenchmarkId::new("score_stance_model", format!("{n_sentences}sent")),
+        |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for s in &sentences {
+                    scorer.proba_into(s, &mut p);
+                    n += 1;
+                }
+                assert_eq!(n, n_sentences);
+            })
+        },
+    );
     g.finish();
 }
 

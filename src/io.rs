@@ -91,7 +91,9 @@ pub fn check_output(out: &Path, inputs: &[&Path]) -> Result<(), String> {
         return Err(format!("cannot write {}: it is a directory", out.display()));
     }
     if out.exists() {
-        let o = out.canonicalize().map_err(|e| format!("{}: {e}", out.display()))?;
+        let o = out
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", out.display()))?;
         for i in inputs {
             if let Ok(c) = i.canonicalize() {
                 if c == o {
@@ -117,10 +119,20 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
-        assert!(check_output(&p, &[&p]).unwrap_err().contains("also an input"));
-        assert!(check_output(&dir.path().join("nope/x.csv"), &[]).unwrap_err().contains("does not exist"));
-        assert!(check_output(dir.path(), &[]).unwrap_err().contains("is a directory"));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+        assert!(check_output(&p, &[&p])
+            .unwrap_err()
+            .contains("also an input"));
+        assert!(check_output(&dir.path().join("nope/x.csv"), &[])
+            .unwrap_err()
+            .contains("does not exist"));
+        assert!(check_output(dir.path(), &[])
+            .unwrap_err()
+            .contains("is a directory"));
         assert!(check_output(&dir.path().join("new.csv"), &[&p]).is_ok());
     }
 }

@@ -5,11 +5,11 @@
 //! regression, model files), [`score`] (streaming scoring), [`report`] (per-outlet summaries).
 #![deny(missing_docs)]
 
-pub mod text;
+pub mod data;
+pub mod eval;
 pub mod features;
 pub mod io;
 pub mod model;
-pub mod data;
-pub mod score;
 pub mod report;
-pub mod eval;
+pub mod score;
+pub mod text;

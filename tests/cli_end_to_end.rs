@@ -17,9 +17,13 @@ const STANCE_CLASSES: [&str; 3] = ["anti_kremlin", "neutral", "pro_kremlin"];
 const FRAME_CLASSES: [&str; 3] = ["diplomacy", "economy", "military"];
 
 /// Two outlets, one article each; sentences as the splitter should cut them.
-const GUARDIAN: &str = "Russian aggression continued on Monday. Gen. Gerasimov sent more troops.\nTalks are frozen.\n";
-const GUARDIAN_SENTENCES: [&str; 3] =
-    ["Russian aggression continued on Monday.", "Gen. Gerasimov sent more troops.", "Talks are frozen."];
+const GUARDIAN: &str =
+    "Russian aggression continued on Monday. Gen. Gerasimov sent more troops.\nTalks are frozen.\n";
+const GUARDIAN_SENTENCES: [&str; 3] = [
+    "Russian aggression continued on Monday.",
+    "Gen. Gerasimov sent more troops.",
+    "Talks are frozen.",
+];
 const INOSMI: &str = "NATO provocation is growing! Moscow still wants talks.";
 const INOSMI_SENTENCES: [&str; 2] = ["NATO provocation is growing!", "Moscow still wants talks."];
 
@@ -34,7 +38,10 @@ fn setup() -> Dir {
 }
 
 fn header_for(models: &[(&str, &[&str])]) -> Vec<String> {
-    let mut h: Vec<String> = ["source", "doc", "index", "text"].iter().map(|s| s.to_string()).collect();
+    let mut h: Vec<String> = ["source", "doc", "index", "text"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for (name, classes) in models {
         h.push(format!("{name}_label"));
         h.extend(classes.iter().map(|c| format!("{name}_p_{c}")));
@@ -47,19 +54,32 @@ fn header_for(models: &[(&str, &[&str])]) -> Vec<String> {
 fn check_probs(row: &[String], label_col: usize, classes: &[&str]) -> Vec<f64> {
     let p: Vec<f64> = row[label_col + 1..label_col + 1 + classes.len()]
         .iter()
-        .map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("not a number: {v:?} in {row:?}")))
+        .map(|v| {
+            v.parse::<f64>()
+                .unwrap_or_else(|_| panic!("not a number: {v:?} in {row:?}"))
+        })
         .collect();
     assert!(p.iter().all(|&x| (0.0..=1.0).contains(&x)), "{row:?}");
     let sum: f64 = p.iter().sum();
-    assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}: {row:?}");
-    let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).expect("classes");
-    assert_eq!(row[label_col], classes[best], "label is not the most probable class: {row:?}");
+    assert!(
+        (sum - 1.0).abs() < 1e-5,
+        "probabilities sum to {sum}: {row:?}"
+    );
+    let best = (0..p.len())
+        .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+        .expect("classes");
+    assert_eq!(
+        row[label_col], classes[best],
+        "label is not the most probable class: {row:?}"
+    );
     p
 }
 
 /// The first `n` cells of each row.
 fn cells(rows: &[Vec<String>], n: usize) -> Vec<Vec<&str>> {
-    rows.iter().map(|r| r[..n].iter().map(String::as_str).collect()).collect()
+    rows.iter()
+        .map(|r| r[..n].iter().map(String::as_str).collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------- train
@@ -69,25 +89,62 @@ fn train_reports_rows_used_skipped_and_classes_for_both_label_columns() {
     let d = Dir::new();
     d.labels();
     let o = d.ok(&[
-        "train", "--data", LABELS, "--text", "text", "--label", "stance", "--skip-label", "No agreement", "--out",
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--skip-label",
+        "No agreement",
+        "--out",
         "stance.json",
     ]);
     let lines: Vec<&str> = o.stdout.lines().collect();
-    assert_eq!(lines[0], "labels_small.csv: 26 rows read, 25 used, 1 skipped (1 skipped label)");
-    assert_eq!(lines[1], "classes: anti_kremlin 8, neutral 9, pro_kremlin 8");
-    assert!(lines[2].starts_with("features: ") && lines[2].contains("converged"), "{}", lines[2]);
+    assert_eq!(
+        lines[0],
+        "labels_small.csv: 26 rows read, 25 used, 1 skipped (1 skipped label)"
+    );
+    assert_eq!(
+        lines[1],
+        "classes: anti_kremlin 8, neutral 9, pro_kremlin 8"
+    );
+    assert!(
+        lines[2].starts_with("features: ") && lines[2].contains("converged"),
+        "{}",
+        lines[2]
+    );
     assert_eq!(lines.last(), Some(&"wrote stance.json"));
     assert!(o.stderr.is_empty(), "unexpected warnings: {}", o.stderr);
 
     // The frame column: the "No agreement" row is used, the row without a frame is skipped.
-    let o = d.ok(&["train", "--data", LABELS, "--text", "text", "--label", "frame", "--out", "frame.json"]);
+    let o = d.ok(&[
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "frame",
+        "--out",
+        "frame.json",
+    ]);
     let lines: Vec<&str> = o.stdout.lines().collect();
-    assert_eq!(lines[0], "labels_small.csv: 26 rows read, 25 used, 1 skipped (1 empty label)");
+    assert_eq!(
+        lines[0],
+        "labels_small.csv: 26 rows read, 25 used, 1 skipped (1 empty label)"
+    );
     assert_eq!(lines[1], "classes: diplomacy 10, economy 6, military 9");
 
     // Without --skip-label, "No agreement" is a fourth class with one example.
-    let o = d.ok(&["train", "--data", LABELS, "--text", "text", "--label", "stance", "--out", "all.json"]);
-    o.stdout_has(&["26 rows read, 26 used, 0 skipped\n", "classes: No agreement 1, anti_kremlin 8, neutral 9, pro_kremlin 8"]);
+    let o = d.ok(&[
+        "train", "--data", LABELS, "--text", "text", "--label", "stance", "--out", "all.json",
+    ]);
+    o.stdout_has(&[
+        "26 rows read, 26 used, 0 skipped\n",
+        "classes: No agreement 1, anti_kremlin 8, neutral 9, pro_kremlin 8",
+    ]);
     o.stderr_has(&["warning: class \"No agreement\" has only 1 example"]);
 
     let m: Value = serde_json::from_slice(&d.read("stance.json")).expect("model JSON");
@@ -98,7 +155,10 @@ fn train_reports_rows_used_skipped_and_classes_for_both_label_columns() {
     assert_eq!(t["class_counts"]["neutral"], 9);
     assert_eq!(t["label_column"], "stance");
     assert_eq!(t["skip_labels"][0], "No agreement");
-    assert_eq!(m["classifier"]["classes"], serde_json::json!(STANCE_CLASSES));
+    assert_eq!(
+        m["classifier"]["classes"],
+        serde_json::json!(STANCE_CLASSES)
+    );
     // Three classes: one weight vector per class.
     assert_eq!(m["classifier"]["coef"].as_array().map(Vec::len), Some(3));
 }
@@ -110,14 +170,21 @@ fn train_reads_semicolon_and_tab_files_alike() {
     // Same data with another delimiter (text fields hold commas, so rewrite through csv).
     let (header, rows) = parse_csv(&d.read_string(LABELS));
     for (name, delim) in [("semi.csv", b';'), ("tabs.tsv", b'\t')] {
-        let mut w = csv::WriterBuilder::new().delimiter(delim).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delim)
+            .from_writer(Vec::new());
         w.write_record(&header).expect("write");
         for r in &rows {
             w.write_record(r).expect("write");
         }
         d.create(name, w.into_inner().expect("flush"));
-        let o = d.ok(&["train", "--data", name, "--text", "text", "--label", "frame", "--out", "m.json"]);
-        o.stdout_has(&["26 rows read, 25 used", "classes: diplomacy 10, economy 6, military 9"]);
+        let o = d.ok(&[
+            "train", "--data", name, "--text", "text", "--label", "frame", "--out", "m.json",
+        ]);
+        o.stdout_has(&[
+            "26 rows read, 25 used",
+            "classes: diplomacy 10, economy 6, military 9",
+        ]);
     }
 }
 
@@ -129,7 +196,11 @@ fn top_sections(stdout: &str) -> BTreeMap<String, Vec<(f64, String)>> {
     let mut current: Option<String> = None;
     for line in stdout.lines() {
         if let Some(rest) = line.strip_prefix("top ") {
-            let class = rest.split_once(" n-grams for ").expect("section title").1.trim_end_matches(':');
+            let class = rest
+                .split_once(" n-grams for ")
+                .expect("section title")
+                .1
+                .trim_end_matches(':');
             current = Some(class.to_string());
             out.insert(class.to_string(), Vec::new());
         } else if let (Some(c), Some((w, name))) = (&current, line.trim().split_once("  ")) {
@@ -145,8 +216,21 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
     let d = Dir::new();
     d.labels();
     d.ok(&[
-        "train", "--data", LABELS, "--text", "text", "--label", "stance", "--skip-label", "No agreement", "--stem",
-        "none", "--ngram-range", "1,1", "--out", "words.json",
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--skip-label",
+        "No agreement",
+        "--stem",
+        "none",
+        "--ngram-range",
+        "1,1",
+        "--out",
+        "words.json",
     ]);
     let o = d.ok(&["inspect", "words.json", "--top", "3"]);
     o.stdout_has(&[
@@ -157,13 +241,23 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
         "stem none",
     ]);
     let top = top_sections(&o.stdout);
-    assert_eq!(top.keys().collect::<Vec<_>>(), STANCE_CLASSES.iter().collect::<Vec<_>>());
+    assert_eq!(
+        top.keys().collect::<Vec<_>>(),
+        STANCE_CLASSES.iter().collect::<Vec<_>>()
+    );
     // The marker word of each class is in all its rows and no other: the largest weight.
-    for (class, marker) in [("anti_kremlin", "aggression"), ("neutral", "reported"), ("pro_kremlin", "provocation")] {
+    for (class, marker) in [
+        ("anti_kremlin", "aggression"),
+        ("neutral", "reported"),
+        ("pro_kremlin", "provocation"),
+    ] {
         let t = &top[class];
         assert_eq!(t.len(), 3, "{class}: {t:?}");
         assert_eq!(t[0].1, marker, "{class}: {t:?}");
-        assert!(t[0].0 > 0.0 && t.windows(2).all(|w| w[0].0 >= w[1].0), "{class}: not sorted: {t:?}");
+        assert!(
+            t[0].0 > 0.0 && t.windows(2).all(|w| w[0].0 >= w[1].0),
+            "{class}: not sorted: {t:?}"
+        );
     }
 
     // Default features: English stems and bigrams.
@@ -180,7 +274,10 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
         "text,side\nTroops shelled the port,war\nTroops massed at the border,war\nTroops moved south,war\n\
          Talks resumed in Minsk,peace\nTalks ended with a statement,peace\nEnvoys held talks,peace\n",
     );
-    d.ok(&["train", "--data", "two.csv", "--text", "text", "--label", "side", "--stem", "none", "--out", "two.json"]);
+    d.ok(&[
+        "train", "--data", "two.csv", "--text", "text", "--label", "side", "--stem", "none",
+        "--out", "two.json",
+    ]);
     let top = top_sections(&d.ok(&["inspect", "two.json", "--top", "1"]).stdout);
     assert_eq!(top["peace"], [(top["peace"][0].0, "talks".to_string())]);
     assert_eq!(top["war"], [(top["war"][0].0, "troops".to_string())]);
@@ -201,12 +298,20 @@ fn score_a_directory_of_articles() {
     assert_eq!(header, header_for(&[("stance", &STANCE_CLASSES)]));
     let mut want: Vec<[String; 4]> = Vec::new();
     for (i, s) in GUARDIAN_SENTENCES.iter().enumerate() {
-        want.push(["guardian".into(), "2022-01-10".into(), i.to_string(), s.to_string()]);
+        want.push([
+            "guardian".into(),
+            "2022-01-10".into(),
+            i.to_string(),
+            s.to_string(),
+        ]);
     }
     for (i, s) in INOSMI_SENTENCES.iter().enumerate() {
         want.push(["inosmi".into(), "b1".into(), i.to_string(), s.to_string()]);
     }
-    let got: Vec<[String; 4]> = rows.iter().map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()]).collect();
+    let got: Vec<[String; 4]> = rows
+        .iter()
+        .map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()])
+        .collect();
     assert_eq!(got, want);
     for r in &rows {
         assert_eq!(r.len(), header.len());
@@ -227,10 +332,23 @@ fn score_a_directory_of_articles() {
 #[test]
 fn score_with_two_models_writes_the_columns_of_both() {
     let d = setup();
-    let (_, stance_rows) = parse_csv(&d.ok(&["score", "--model", "stance.json", "articles"]).stdout);
-    let o = d.ok(&["score", "--model", "stance.json", "--model", "frame.json", "articles"]);
+    let (_, stance_rows) = parse_csv(
+        &d.ok(&["score", "--model", "stance.json", "articles"])
+            .stdout,
+    );
+    let o = d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--model",
+        "frame.json",
+        "articles",
+    ]);
     let (header, rows) = parse_csv(&o.stdout);
-    assert_eq!(header, header_for(&[("stance", &STANCE_CLASSES), ("frame", &FRAME_CLASSES)]));
+    assert_eq!(
+        header,
+        header_for(&[("stance", &STANCE_CLASSES), ("frame", &FRAME_CLASSES)])
+    );
     assert_eq!(rows.len(), 5);
     for (r, alone) in rows.iter().zip(&stance_rows) {
         // The stance columns do not depend on the other model.
@@ -253,15 +371,36 @@ fn score_a_csv_with_named_columns_with_and_without_splitting() {
          inosmi,i-7,\"NATO provocation, again. Talks are off.\"\n\
          inosmi,i-8,Sanctions were reported.\n",
     );
-    let args = ["score", "--model", "stance.json", "--text", "body", "--source", "outlet", "--doc", "id", "items.csv"];
+    let args = [
+        "score",
+        "--model",
+        "stance.json",
+        "--text",
+        "body",
+        "--source",
+        "outlet",
+        "--doc",
+        "id",
+        "items.csv",
+    ];
     let mut no_split = args.to_vec();
     no_split.push("--no-split");
     let (header, rows) = parse_csv(&d.ok(&no_split).stdout);
     assert_eq!(header, header_for(&[("stance", &STANCE_CLASSES)]));
     let got = cells(&rows, 4);
     let want = [
-        ["guardian", "g-1", "0", "Russian aggression again.  Troops shelled the port."],
-        ["inosmi", "i-7", "0", "NATO provocation, again. Talks are off."],
+        [
+            "guardian",
+            "g-1",
+            "0",
+            "Russian aggression again.  Troops shelled the port.",
+        ],
+        [
+            "inosmi",
+            "i-7",
+            "0",
+            "NATO provocation, again. Talks are off.",
+        ],
         ["inosmi", "i-8", "0", "Sanctions were reported."],
     ];
     assert_eq!(got, want);
@@ -282,7 +421,16 @@ fn score_a_csv_with_named_columns_with_and_without_splitting() {
 
     // Without --source and --doc: the directory name and the row number (from 1).
     d.create("feed/wire.csv", "text\nTroops moved in.\nTalks stalled.\n");
-    let (_, rows) = parse_csv(&d.ok(&["score", "--model", "stance.json", "--no-split", "feed/wire.csv"]).stdout);
+    let (_, rows) = parse_csv(
+        &d.ok(&[
+            "score",
+            "--model",
+            "stance.json",
+            "--no-split",
+            "feed/wire.csv",
+        ])
+        .stdout,
+    );
     let got = cells(&rows, 3);
     assert_eq!(got, [["feed", "1", "0"], ["feed", "2", "0"]]);
 
@@ -294,27 +442,58 @@ fn score_a_csv_with_named_columns_with_and_without_splitting() {
 #[test]
 fn score_jsonl_output_has_the_csv_columns_as_keys() {
     let d = setup();
-    let (header, csv_rows) = parse_csv(&d.ok(&["score", "--model", "stance.json", "--model", "frame.json", "articles"]).stdout);
-    let o = d.ok(&["score", "--model", "stance.json", "--model", "frame.json", "--format", "jsonl", "articles"]);
+    let (header, csv_rows) = parse_csv(
+        &d.ok(&[
+            "score",
+            "--model",
+            "stance.json",
+            "--model",
+            "frame.json",
+            "articles",
+        ])
+        .stdout,
+    );
+    let o = d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--model",
+        "frame.json",
+        "--format",
+        "jsonl",
+        "articles",
+    ]);
     let lines: Vec<&str> = o.stdout.lines().collect();
     assert_eq!(lines.len(), csv_rows.len());
     for (line, row) in lines.iter().zip(&csv_rows) {
         let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         let obj = v.as_object().expect("one object per line");
-        assert_eq!(obj.keys().collect::<Vec<_>>(), header.iter().collect::<Vec<_>>());
+        assert_eq!(
+            obj.keys().collect::<Vec<_>>(),
+            header.iter().collect::<Vec<_>>()
+        );
         for (k, cell) in header.iter().zip(row) {
             let value = &obj[k];
             if k == "index" {
-                assert_eq!(value.as_u64().map(|i| i.to_string()).as_ref(), Some(cell), "{k}");
+                assert_eq!(
+                    value.as_u64().map(|i| i.to_string()).as_ref(),
+                    Some(cell),
+                    "{k}"
+                );
             } else if k.contains("_p_") {
-                let p = value.as_f64().unwrap_or_else(|| panic!("{k} is not a number: {value}"));
+                let p = value
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{k} is not a number: {value}"));
                 let want: f64 = cell.parse().expect("CSV probability");
                 assert!((p - want).abs() < 1e-12, "{k}: {p} vs {want}");
             } else {
                 assert_eq!(value.as_str(), Some(cell.as_str()), "{k}");
             }
         }
-        let p: f64 = STANCE_CLASSES.iter().map(|c| obj[&format!("stance_p_{c}")].as_f64().unwrap_or(f64::NAN)).sum();
+        let p: f64 = STANCE_CLASSES
+            .iter()
+            .map(|c| obj[&format!("stance_p_{c}")].as_f64().unwrap_or(f64::NAN))
+            .sum();
         assert!((p - 1.0).abs() < 1e-5);
     }
 }
@@ -331,10 +510,19 @@ fn score_reads_standard_input() {
     let (header, rows) = parse_csv(&String::from_utf8(o.stdout).expect("UTF-8"));
     assert_eq!(header, header_for(&[("stance", &STANCE_CLASSES)]));
     let got = cells(&rows, 4);
-    assert_eq!(got, [["stdin", "stdin", "0", INOSMI_SENTENCES[0]], ["stdin", "stdin", "1", INOSMI_SENTENCES[1]]]);
+    assert_eq!(
+        got,
+        [
+            ["stdin", "stdin", "0", INOSMI_SENTENCES[0]],
+            ["stdin", "stdin", "1", INOSMI_SENTENCES[1]]
+        ]
+    );
 
     // The same text from a file gives the same probabilities.
-    let (_, from_file) = parse_csv(&d.ok(&["score", "--model", "stance.json", "articles/inosmi/b1.txt"]).stdout);
+    let (_, from_file) = parse_csv(
+        &d.ok(&["score", "--model", "stance.json", "articles/inosmi/b1.txt"])
+            .stdout,
+    );
     for (a, b) in rows.iter().zip(&from_file) {
         assert_eq!(a[3..], b[3..]);
     }
@@ -348,24 +536,51 @@ fn score_reads_standard_input() {
     let (_, rows) = parse_csv(&String::from_utf8_lossy(&o.get_output().stdout));
     assert_eq!(rows[0][..4], ["wire", "stdin", "0", "Troops moved in."]);
     let o = d
-        .cmd(&["score", "--model", "stance.json", "--stdin-format", "csv", "--no-split", "-"])
+        .cmd(&[
+            "score",
+            "--model",
+            "stance.json",
+            "--stdin-format",
+            "csv",
+            "--no-split",
+            "-",
+        ])
         .write_stdin("text\nTroops moved in. Talks stalled.\nSanctions bite.\n")
         .assert()
         .success();
     let (_, rows) = parse_csv(&String::from_utf8_lossy(&o.get_output().stdout));
     let got = cells(&rows, 4);
-    assert_eq!(got, [["stdin", "1", "0", "Troops moved in. Talks stalled."], ["stdin", "2", "0", "Sanctions bite."]]);
+    assert_eq!(
+        got,
+        [
+            ["stdin", "1", "0", "Troops moved in. Talks stalled."],
+            ["stdin", "2", "0", "Sanctions bite."]
+        ]
+    );
 }
 
 #[test]
 fn score_out_writes_the_file_and_nothing_to_stdout() {
     let d = setup();
-    let piped = d.ok(&["score", "--model", "stance.json", "articles"]).stdout;
-    let o = d.ok(&["score", "--model", "stance.json", "--out", "scores.csv", "articles"]);
+    let piped = d
+        .ok(&["score", "--model", "stance.json", "articles"])
+        .stdout;
+    let o = d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--out",
+        "scores.csv",
+        "articles",
+    ]);
     assert!(o.stdout.is_empty());
     o.stderr_has(&["scored 5 sentences from 2 documents", "wrote scores.csv"]);
     assert_eq!(d.read_string("scores.csv"), piped);
-    assert!(!d.listing().iter().any(|f| f.ends_with(".tmp")), "{:?}", d.listing());
+    assert!(
+        !d.listing().iter().any(|f| f.ends_with(".tmp")),
+        "{:?}",
+        d.listing()
+    );
 }
 
 // ---------------------------------------------------------------- report
@@ -373,8 +588,20 @@ fn score_out_writes_the_file_and_nothing_to_stdout() {
 #[test]
 fn report_counts_match_the_scores_in_every_format() {
     let d = setup();
-    d.create("articles/inosmi/b2.txt", "Sanctions were reported. Troops were reported near Kursk.");
-    d.ok(&["score", "--model", "stance.json", "--model", "frame.json", "--out", "scores.csv", "articles"]);
+    d.create(
+        "articles/inosmi/b2.txt",
+        "Sanctions were reported. Troops were reported near Kursk.",
+    );
+    d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--model",
+        "frame.json",
+        "--out",
+        "scores.csv",
+        "articles",
+    ]);
     let (header, rows) = parse_csv(&d.read_string("scores.csv"));
     let col = |name: &str| header.iter().position(|h| h == name).expect("column");
 
@@ -382,39 +609,95 @@ fn report_counts_match_the_scores_in_every_format() {
     let r: Value = serde_json::from_str(&json).expect("report JSON");
     assert_eq!(r["by"], "source");
     let models = r["models"].as_array().expect("models");
-    assert_eq!(models.iter().map(|m| m["name"].as_str()).collect::<Vec<_>>(), [Some("stance"), Some("frame")]);
+    assert_eq!(
+        models
+            .iter()
+            .map(|m| m["name"].as_str())
+            .collect::<Vec<_>>(),
+        [Some("stance"), Some("frame")]
+    );
     for m in models {
         let name = m["name"].as_str().expect("name");
-        let classes: Vec<&str> = m["classes"].as_array().expect("classes").iter().filter_map(Value::as_str).collect();
-        let want_classes: &[&str] = if name == "stance" { &STANCE_CLASSES } else { &FRAME_CLASSES };
+        let classes: Vec<&str> = m["classes"]
+            .as_array()
+            .expect("classes")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let want_classes: &[&str] = if name == "stance" {
+            &STANCE_CLASSES
+        } else {
+            &FRAME_CLASSES
+        };
         assert_eq!(classes, want_classes);
         let label = col(&format!("{name}_label"));
         let groups = m["groups"].as_array().expect("groups");
-        assert_eq!(groups.iter().map(|g| g["group"].as_str()).collect::<Vec<_>>(), [Some("guardian"), Some("inosmi")]);
+        assert_eq!(
+            groups
+                .iter()
+                .map(|g| g["group"].as_str())
+                .collect::<Vec<_>>(),
+            [Some("guardian"), Some("inosmi")]
+        );
         for g in groups.iter().chain(std::iter::once(&m["overall"])) {
             let group = g["group"].as_str().expect("group");
-            let mine: Vec<&Vec<String>> = rows.iter().filter(|r| group == "(all)" || r[0] == group).collect();
-            assert_eq!(g["sentences"].as_u64(), Some(mine.len() as u64), "{name}/{group}");
-            let docs: BTreeSet<(&str, &str)> = mine.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
-            assert_eq!(g["documents"].as_u64(), Some(docs.len() as u64), "{name}/{group}");
+            let mine: Vec<&Vec<String>> = rows
+                .iter()
+                .filter(|r| group == "(all)" || r[0] == group)
+                .collect();
+            assert_eq!(
+                g["sentences"].as_u64(),
+                Some(mine.len() as u64),
+                "{name}/{group}"
+            );
+            let docs: BTreeSet<(&str, &str)> = mine
+                .iter()
+                .map(|r| (r[0].as_str(), r[1].as_str()))
+                .collect();
+            assert_eq!(
+                g["documents"].as_u64(),
+                Some(docs.len() as u64),
+                "{name}/{group}"
+            );
             let mut share_sum = 0.0;
             let mut mean_sum = 0.0;
             for l in g["labels"].as_array().expect("labels") {
                 let class = l["label"].as_str().expect("label");
                 let count = mine.iter().filter(|r| r[label] == class).count();
-                assert_eq!(l["count"].as_u64(), Some(count as u64), "{name}/{group}/{class}");
+                assert_eq!(
+                    l["count"].as_u64(),
+                    Some(count as u64),
+                    "{name}/{group}/{class}"
+                );
                 let share = l["share"].as_f64().expect("share");
                 assert!((share - count as f64 / mine.len() as f64).abs() < 1e-12);
-                let (lo, hi) = (l["ci_low"].as_f64().expect("lo"), l["ci_high"].as_f64().expect("hi"));
-                assert!(lo <= share && share <= hi && 0.0 <= lo && hi <= 1.0, "{l}");
+                let (lo, hi) = (
+                    l["ci_low"].as_f64().expect("lo"),
+                    l["ci_high"].as_f64().expect("hi"),
+                );
+                // (Rounding can put a bound a few 1e-17 past the share; see report_wilson_bounds.)
+                assert!(
+                    lo <= share + 1e-12 && share <= hi + 1e-12 && 0.0 <= lo && hi <= 1.0,
+                    "{l}"
+                );
                 let pcol = col(&format!("{name}_p_{class}"));
-                let mean = mine.iter().map(|r| r[pcol].parse::<f64>().expect("p")).sum::<f64>() / mine.len() as f64;
+                let mean = mine
+                    .iter()
+                    .map(|r| r[pcol].parse::<f64>().expect("p"))
+                    .sum::<f64>()
+                    / mine.len() as f64;
                 assert!((l["mean_probability"].as_f64().expect("mean") - mean).abs() < 1e-9);
                 share_sum += share;
                 mean_sum += mean;
             }
-            assert!((share_sum - 1.0).abs() < 1e-9, "{name}/{group}: shares sum to {share_sum}");
-            assert!((mean_sum - 1.0).abs() < 1e-5, "{name}/{group}: mean probabilities sum to {mean_sum}");
+            assert!(
+                (share_sum - 1.0).abs() < 1e-9,
+                "{name}/{group}: shares sum to {share_sum}"
+            );
+            assert!(
+                (mean_sum - 1.0).abs() < 1e-5,
+                "{name}/{group}: mean probabilities sum to {mean_sum}"
+            );
         }
     }
     assert_eq!(models[0]["overall"]["sentences"], 7);
@@ -422,14 +705,34 @@ fn report_counts_match_the_scores_in_every_format() {
 
     // CSV: one row per model × group (and overall) × label, with the same counts.
     let (h, long) = parse_csv(&d.ok(&["report", "scores.csv", "--format", "csv"]).stdout);
-    assert_eq!(h[..7], ["model", "by", "group", "documents", "sentences", "label", "count"]);
+    assert_eq!(
+        h[..7],
+        [
+            "model",
+            "by",
+            "group",
+            "documents",
+            "sentences",
+            "label",
+            "count"
+        ]
+    );
     assert_eq!(long.len(), 2 * 3 * 3);
     for m in models {
-        for g in m["groups"].as_array().expect("groups").iter().chain(std::iter::once(&m["overall"])) {
+        for g in m["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .chain(std::iter::once(&m["overall"]))
+        {
             for l in g["labels"].as_array().expect("labels") {
                 let hit: Vec<&Vec<String>> = long
                     .iter()
-                    .filter(|r| Some(r[0].as_str()) == m["name"].as_str() && Some(r[2].as_str()) == g["group"].as_str() && Some(r[5].as_str()) == l["label"].as_str())
+                    .filter(|r| {
+                        Some(r[0].as_str()) == m["name"].as_str()
+                            && Some(r[2].as_str()) == g["group"].as_str()
+                            && Some(r[5].as_str()) == l["label"].as_str()
+                    })
                     .collect();
                 assert_eq!(hit.len(), 1);
                 assert_eq!(hit[0][4], g["sentences"].to_string());
@@ -440,15 +743,31 @@ fn report_counts_match_the_scores_in_every_format() {
 
     // Markdown: a section per model with a row per source.
     let md = d.ok(&["report", "scores.csv"]).stdout;
-    assert!(md.contains("## stance by source") && md.contains("## frame by source"), "{md}");
-    assert!(md.contains("| source | documents | sentences | anti_kremlin | neutral | pro_kremlin |"), "{md}");
+    assert!(
+        md.contains("## stance by source") && md.contains("## frame by source"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| source | documents | sentences | anti_kremlin | neutral | pro_kremlin |"),
+        "{md}"
+    );
     assert!(md.contains("\n| guardian | 1 | 3 |"), "{md}");
     assert!(md.contains("\n| inosmi | 2 | 4 |"), "{md}");
     assert!(md.contains("\n| **all** | 3 | 7 |"), "{md}");
 
     // --model-name keeps one model; --out writes the same text as stdout.
-    let only: Value =
-        serde_json::from_str(&d.ok(&["report", "scores.csv", "--format", "json", "--model-name", "frame"]).stdout).expect("JSON");
+    let only: Value = serde_json::from_str(
+        &d.ok(&[
+            "report",
+            "scores.csv",
+            "--format",
+            "json",
+            "--model-name",
+            "frame",
+        ])
+        .stdout,
+    )
+    .expect("JSON");
     assert_eq!(only["models"].as_array().map(Vec::len), Some(1));
     assert_eq!(only["models"][0]["name"], "frame");
     let o = d.ok(&["report", "scores.csv", "--out", "report.md"]);
@@ -470,32 +789,58 @@ fn report_on_handmade_scores() {
          B,b1,1,five,y,0.1,0.9\n\
          B,b1,2,six,y,0.4,0.6\n",
     );
-    let r: Value = serde_json::from_str(&d.ok(&["report", "s.csv", "--format", "json"]).stdout).expect("JSON");
+    let r: Value =
+        serde_json::from_str(&d.ok(&["report", "s.csv", "--format", "json"]).stdout).expect("JSON");
     let m = &r["models"][0];
     assert_eq!(m["name"], "m");
     let a = &m["groups"][0];
-    assert_eq!((a["group"].as_str(), a["documents"].as_u64(), a["sentences"].as_u64()), (Some("A"), Some(2), Some(3)));
+    assert_eq!(
+        (
+            a["group"].as_str(),
+            a["documents"].as_u64(),
+            a["sentences"].as_u64()
+        ),
+        (Some("A"), Some(2), Some(3))
+    );
     assert_eq!(a["labels"][0]["count"], 2);
     assert!((a["labels"][0]["share"].as_f64().expect("share") - 2.0 / 3.0).abs() < 1e-12);
     assert!((a["labels"][0]["mean_probability"].as_f64().expect("mean") - 1.7 / 3.0).abs() < 1e-12);
     let b = &m["groups"][1];
-    assert_eq!((b["documents"].as_u64(), b["sentences"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(
+        (b["documents"].as_u64(), b["sentences"].as_u64()),
+        (Some(1), Some(3))
+    );
     assert_eq!(b["labels"][0]["count"], 0);
     assert_eq!(b["labels"][1]["share"], 1.0);
     // Table [[2, 1], [0, 3]]: expected counts [[1, 2], [1, 2]], so
     // χ² = 1/1 + 1/2 + 1/1 + 1/2 = 3 with 1 df; P(χ²₁ > 3) = erfc(√1.5) = 0.0832645...
     let c = &m["chi_square"];
-    assert!((c["statistic"].as_f64().expect("stat") - 3.0).abs() < 1e-12, "{c}");
+    assert!(
+        (c["statistic"].as_f64().expect("stat") - 3.0).abs() < 1e-12,
+        "{c}"
+    );
     assert_eq!(c["df"], 1);
-    assert!((c["p_value"].as_f64().expect("p") - 0.083_264_516_663_550_4).abs() < 1e-9, "{c}");
+    assert!(
+        (c["p_value"].as_f64().expect("p") - 0.083_264_516_663_550_4).abs() < 1e-9,
+        "{c}"
+    );
     assert_eq!(c["low_expected_share"], 1.0);
     // Group by another column: documents.
-    let r: Value = serde_json::from_str(&d.ok(&["report", "s.csv", "--by", "doc", "--format", "json"]).stdout).expect("JSON");
+    let r: Value = serde_json::from_str(
+        &d.ok(&["report", "s.csv", "--by", "doc", "--format", "json"])
+            .stdout,
+    )
+    .expect("JSON");
     let groups: Vec<(&str, u64)> = r["models"][0]["groups"]
         .as_array()
         .expect("groups")
         .iter()
-        .map(|g| (g["group"].as_str().unwrap_or(""), g["sentences"].as_u64().unwrap_or(0)))
+        .map(|g| {
+            (
+                g["group"].as_str().unwrap_or(""),
+                g["sentences"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     assert_eq!(groups, [("a1", 2), ("a2", 1), ("b1", 3)]);
 }
@@ -503,7 +848,10 @@ fn report_on_handmade_scores() {
 // ---------------------------------------------------------------- model files
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -512,7 +860,17 @@ fn training_is_deterministic_with_source_date_epoch() {
     d.labels();
     let train = |out: &str| {
         d.cmd(&[
-            "train", "--data", LABELS, "--text", "text", "--label", "stance", "--skip-label", "No agreement", "--out", out,
+            "train",
+            "--data",
+            LABELS,
+            "--text",
+            "text",
+            "--label",
+            "stance",
+            "--skip-label",
+            "No agreement",
+            "--out",
+            out,
         ])
         .env("SOURCE_DATE_EPOCH", "0")
         .assert()
@@ -525,12 +883,28 @@ fn training_is_deterministic_with_source_date_epoch() {
     let m: Value = serde_json::from_slice(&a).expect("JSON");
     assert_eq!(m["training"]["date"], "1970-01-01");
     // A day later, only the date changes.
-    d.cmd(&["train", "--data", LABELS, "--text", "text", "--label", "stance", "--skip-label", "No agreement", "--out", "c.json"])
-        .env("SOURCE_DATE_EPOCH", "86400")
-        .assert()
-        .success();
+    d.cmd(&[
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--skip-label",
+        "No agreement",
+        "--out",
+        "c.json",
+    ])
+    .env("SOURCE_DATE_EPOCH", "86400")
+    .assert()
+    .success();
     let c = d.read_string("c.json");
-    assert_eq!(c.replacen("\"date\": \"1970-01-02\"", "\"date\": \"1970-01-01\"", 1).as_bytes(), a);
+    assert_eq!(
+        c.replacen("\"date\": \"1970-01-02\"", "\"date\": \"1970-01-01\"", 1)
+            .as_bytes(),
+        a
+    );
 }
 
 #[test]
@@ -541,7 +915,17 @@ fn the_model_file_is_self_describing_and_round_trips() {
     assert!(bytes.ends_with(b"}\n"));
     let m: Value = serde_json::from_slice(&bytes).expect("model JSON");
     let keys: Vec<&String> = m.as_object().expect("object").keys().collect();
-    assert_eq!(keys, ["format", "format_version", "framelens_version", "features", "classifier", "training"]);
+    assert_eq!(
+        keys,
+        [
+            "format",
+            "format_version",
+            "framelens_version",
+            "features",
+            "classifier",
+            "training"
+        ]
+    );
     assert_eq!(m["format"], "framelens-model");
     assert_eq!(m["format_version"], 1);
     assert_eq!(m["framelens_version"], env!("CARGO_PKG_VERSION"));
@@ -552,7 +936,10 @@ fn the_model_file_is_self_describing_and_round_trips() {
     assert_eq!(t["text_column"], "text");
     assert_eq!(t["params"]["c"], 1.0);
     // Weight vectors match the vocabulary.
-    let n_terms = m["features"]["parts"][0]["vocabulary"].as_array().map(Vec::len).expect("vocabulary");
+    let n_terms = m["features"]["parts"][0]["vocabulary"]
+        .as_array()
+        .map(Vec::len)
+        .expect("vocabulary");
     assert!(n_terms > 0);
     for w in m["classifier"]["coef"].as_array().expect("coef") {
         assert_eq!(w.as_array().map(Vec::len), Some(n_terms));
@@ -573,4 +960,12 @@ fn the_model_file_is_self_describing_and_round_trips() {
     let (_, x) = parse_csv(&d.ok(&["score", "--model", "stance.json", "a.txt"]).stdout);
     let (_, y) = parse_csv(&d.ok(&["score", "--model", "compact.json", "a.txt"]).stdout);
     assert_eq!(x, y);
+}
+
+#[test]
+fn report_wilson_bounds_contain_zero_and_full_shares() {
+    for n in 1..=50 {
+        assert_eq!(framelens::report::wilson(0, n).0, 0.0, "n = {n}");
+        assert_eq!(framelens::report::wilson(n, n).1, 1.0, "n = {n}");
+    }
 }

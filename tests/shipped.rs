@@ -15,7 +15,9 @@ fn root() -> &'static Path {
 /// paragraphs starting with `` **`value`** ``, between the heading and the next heading of the
 /// same or a higher level.
 fn codebook_values(codebook: &str, heading: &str) -> BTreeSet<String> {
-    let start = codebook.find(heading).unwrap_or_else(|| panic!("codebook has no heading {heading:?}"));
+    let start = codebook
+        .find(heading)
+        .unwrap_or_else(|| panic!("codebook has no heading {heading:?}"));
     let level = heading.chars().take_while(|&c| c == '#').count();
     let body = &codebook[start + heading.len()..];
     let end = body
@@ -32,7 +34,9 @@ fn codebook_values(codebook: &str, heading: &str) -> BTreeSet<String> {
         .map_or(body.len(), |(o, _)| o);
     let mut out = BTreeSet::new();
     for line in body[..end].lines() {
-        let rest = line.strip_prefix("| `").or_else(|| line.strip_prefix("**`"));
+        let rest = line
+            .strip_prefix("| `")
+            .or_else(|| line.strip_prefix("**`"));
         if let Some(rest) = rest {
             if let Some(v) = rest.split('`').next() {
                 out.insert(v.to_string());
@@ -55,11 +59,18 @@ fn seed_rows() -> Vec<csv::StringRecord> {
 fn label_values_are_exactly_the_codebooks() {
     let codebook = std::fs::read_to_string(root().join("labels/CODEBOOK.md")).unwrap();
     let rows = seed_rows();
-    for (col, heading) in [(5, "### 5.1 Values"), (6, "### 6.1 Values"), (7, "## 4. `section`")] {
+    for (col, heading) in [
+        (5, "### 5.1 Values"),
+        (6, "### 6.1 Values"),
+        (7, "## 4. `section`"),
+    ] {
         let allowed = codebook_values(&codebook, heading);
         assert!(allowed.len() >= 3, "{heading}: found {allowed:?}");
         let used: BTreeSet<String> = rows.iter().map(|r| r[col].to_string()).collect();
-        assert_eq!(used, allowed, "column {col}: values used vs defined under {heading}");
+        assert_eq!(
+            used, allowed,
+            "column {col}: values used vs defined under {heading}"
+        );
     }
 }
 
@@ -68,7 +79,13 @@ fn seed_sentences_are_what_the_splitter_produces() {
     let rows = seed_rows();
     let mut expected = Vec::new();
     let seeds = root().join("labels/seeds");
-    for source in ["guardian", "express", "inosmi", "greatpowerrelations", "antiempire"] {
+    for source in [
+        "guardian",
+        "express",
+        "inosmi",
+        "greatpowerrelations",
+        "antiempire",
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(seeds.join(source))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -79,12 +96,24 @@ fn seed_sentences_are_what_the_splitter_produces() {
         let text = std::fs::read_to_string(&files[0]).unwrap();
         let doc = files[0].file_stem().unwrap().to_string_lossy().into_owned();
         for (i, s) in split_sentences(&text).iter().enumerate() {
-            expected.push((source.to_string(), doc.clone(), i.to_string(), s.text.to_string()));
+            expected.push((
+                source.to_string(),
+                doc.clone(),
+                i.to_string(),
+                s.text.to_string(),
+            ));
         }
     }
-    assert_eq!(rows.len(), expected.len(), "rows in seed_sentences.csv vs sentences split");
+    assert_eq!(
+        rows.len(),
+        expected.len(),
+        "rows in seed_sentences.csv vs sentences split"
+    );
     for (r, (source, doc, index, text)) in rows.iter().zip(&expected) {
-        assert_eq!((&r[1], &r[2], &r[3]), (source.as_str(), doc.as_str(), index.as_str()));
+        assert_eq!(
+            (&r[1], &r[2], &r[3]),
+            (source.as_str(), doc.as_str(), index.as_str())
+        );
         assert_eq!(&r[4], text, "row {}", &r[0]);
     }
 }
@@ -114,12 +143,24 @@ fn shipped_models_load_and_score() {
         // The models are current: trained on the committed labels (retrain: bash models/train.sh).
         use sha2::Digest;
         let bytes = std::fs::read(root().join("labels/seed_sentences.csv")).unwrap();
-        let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(m.training.data_sha256, sha, "{name}.json was trained on other labels");
-        let cv = m.training.cross_validation.as_ref().expect("trained with --cv");
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            m.training.data_sha256, sha,
+            "{name}.json was trained on other labels"
+        );
+        let cv = m
+            .training
+            .cross_validation
+            .as_ref()
+            .expect("trained with --cv");
         assert_eq!(cv.confusion.len(), classes.len());
         let mut p = Vec::new();
-        m.scorer().unwrap().proba_into("NATO must stop its expansion to Russia's borders.", &mut p);
+        m.scorer()
+            .unwrap()
+            .proba_into("NATO must stop its expansion to Russia's borders.", &mut p);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     }
 }

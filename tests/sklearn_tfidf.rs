@@ -17,7 +17,10 @@ fn config_from_sklearn(params: &Value) -> TfidfConfig {
     for (k, v) in p {
         match k.as_str() {
             "ngram_range" => {
-                c.analyzer.ngram_range = (v[0].as_u64().unwrap() as usize, v[1].as_u64().unwrap() as usize)
+                c.analyzer.ngram_range = (
+                    v[0].as_u64().unwrap() as usize,
+                    v[1].as_u64().unwrap() as usize,
+                )
             }
             "min_df" => c.min_df = doc_freq(v),
             "max_df" => c.max_df = doc_freq(v),
@@ -62,7 +65,8 @@ fn tfidf_matches_scikit_learn() {
         &std::fs::read_to_string(format!("{root}/tests/fixtures/sklearn_tfidf.json")).unwrap(),
     )
     .unwrap();
-    let corpus = std::fs::read_to_string(format!("{root}/tests/fixtures/tfidf_corpus.txt")).unwrap();
+    let corpus =
+        std::fs::read_to_string(format!("{root}/tests/fixtures/tfidf_corpus.txt")).unwrap();
     let docs: Vec<&str> = corpus.lines().collect();
     let cases = fixture["cases"].as_array().unwrap();
     assert!(cases.len() >= 10);
@@ -71,11 +75,19 @@ fn tfidf_matches_scikit_learn() {
         let name = case["name"].as_str().unwrap();
         let config = config_from_sklearn(&case["params"]);
         let fx = Arc::new(FeatureExtractor::fit(&[config], &docs).unwrap());
-        let vocab: Vec<&str> = case["vocabulary"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let vocab: Vec<&str> = case["vocabulary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(fx.parts[0].vocabulary, vocab, "{name}: vocabulary");
         for (i, want) in case["idf"].as_array().unwrap().iter().enumerate() {
             let got = fx.parts[0].idf[i];
-            assert!((got - want.as_f64().unwrap()).abs() < 1e-12, "{name}: idf[{i}] {got} vs {want}");
+            assert!(
+                (got - want.as_f64().unwrap()).abs() < 1e-12,
+                "{name}: idf[{i}] {got} vs {want}"
+            );
         }
         let mut v = fx.vectorizer().unwrap();
         for (d, row) in case["rows"].as_array().unwrap().iter().enumerate() {
@@ -83,12 +95,23 @@ fn tfidf_matches_scikit_learn() {
             let want = row.as_array().unwrap();
             assert_eq!(got.indices.len(), want.len(), "{name}: doc {d} non-zeros");
             for (k, pair) in want.iter().enumerate() {
-                assert_eq!(got.indices[k] as u64, pair[0].as_u64().unwrap(), "{name}: doc {d} column");
+                assert_eq!(
+                    got.indices[k] as u64,
+                    pair[0].as_u64().unwrap(),
+                    "{name}: doc {d} column"
+                );
                 let (g, w) = (got.values[k], pair[1].as_f64().unwrap());
-                assert!((g - w).abs() < 1e-9, "{name}: doc {d} col {}: {g} vs {w}", pair[0]);
+                assert!(
+                    (g - w).abs() < 1e-9,
+                    "{name}: doc {d} col {}: {g} vs {w}",
+                    pair[0]
+                );
                 checked_values += 1;
             }
         }
     }
-    assert!(checked_values > 1000, "only {checked_values} values compared");
+    assert!(
+        checked_values > 1000,
+        "only {checked_values} values compared"
+    );
 }

@@ -1,14 +1,16 @@
 //! All integration tests, compiled into one binary.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a test failure
 
 /// Helpers: a temporary work directory that runs the binary.
 mod util;
 
-/// Bad input and bad usage: exit codes and messages.
-mod cli_errors;
 /// train → inspect → score → report through the binary.
 mod cli_end_to_end;
+/// Bad input and bad usage: exit codes and messages.
+mod cli_errors;
 /// The logistic regression against linfa-logistic.
 mod linfa_reference;
+/// The shipped labels, codebook and models fit together.
+mod shipped;
 /// TF-IDF against scikit-learn.
 mod sklearn_tfidf;
-mod probe;

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 /// Path of a file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The text column, stance column and frame column of `labels_small.csv`.
@@ -75,7 +77,11 @@ impl Dir {
         fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
             for e in std::fs::read_dir(dir).expect("read dir") {
                 let p = e.expect("dir entry").path();
-                let rel = p.strip_prefix(root).expect("inside root").to_string_lossy().into_owned();
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("inside root")
+                    .to_string_lossy()
+                    .into_owned();
                 out.push(rel);
                 if p.is_dir() {
                     walk(root, &p, out);
@@ -92,7 +98,9 @@ impl Dir {
     /// `SOURCE_DATE_EPOCH` is removed from the environment so tests control it.
     pub fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_framelens"));
-        c.current_dir(self.path()).env_remove("SOURCE_DATE_EPOCH").args(args);
+        c.current_dir(self.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args(args);
         c
     }
 
@@ -104,7 +112,11 @@ impl Dir {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
-        assert!(!o.stderr.contains("panicked"), "framelens {args:?} panicked:\n{}", o.stderr);
+        assert!(
+            !o.stderr.contains("panicked"),
+            "framelens {args:?} panicked:\n{}",
+            o.stderr
+        );
         o
     }
 
@@ -118,8 +130,18 @@ impl Dir {
     /// Runs `args` and expects exit code 1 (a runtime error) with a `framelens: error:` line.
     pub fn err(&self, args: &[&str]) -> Output {
         let o = self.run(args);
-        assert_eq!(o.code, Some(1), "framelens {args:?}: expected exit 1\nstdout:\n{}\nstderr:\n{}", o.stdout, o.stderr);
-        assert!(o.stderr.contains("framelens: error: "), "framelens {args:?}: stderr:\n{}", o.stderr);
+        assert_eq!(
+            o.code,
+            Some(1),
+            "framelens {args:?}: expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            o.stdout,
+            o.stderr
+        );
+        assert!(
+            o.stderr.contains("framelens: error: "),
+            "framelens {args:?}: stderr:\n{}",
+            o.stderr
+        );
         o
     }
 
@@ -134,7 +156,16 @@ impl Dir {
             self.labels();
         }
         self.ok(&[
-            "train", "--data", LABELS, "--text", "text", "--label", "stance", "--skip-label", "No agreement", "--out",
+            "train",
+            "--data",
+            LABELS,
+            "--text",
+            "text",
+            "--label",
+            "stance",
+            "--skip-label",
+            "No agreement",
+            "--out",
             out,
         ]);
     }
@@ -144,7 +175,9 @@ impl Dir {
         if !self.join(LABELS).exists() {
             self.labels();
         }
-        self.ok(&["train", "--data", LABELS, "--text", "text", "--label", "frame", "--out", out]);
+        self.ok(&[
+            "train", "--data", LABELS, "--text", "text", "--label", "frame", "--out", out,
+        ]);
     }
 }
 
@@ -163,7 +196,11 @@ impl Output {
     /// Asserts that stderr contains every one of `parts`.
     pub fn stderr_has(&self, parts: &[&str]) -> &Self {
         for p in parts {
-            assert!(self.stderr.contains(p), "stderr lacks {p:?}:\n{}", self.stderr);
+            assert!(
+                self.stderr.contains(p),
+                "stderr lacks {p:?}:\n{}",
+                self.stderr
+            );
         }
         self
     }
@@ -171,7 +208,11 @@ impl Output {
     /// Asserts that stdout contains every one of `parts`.
     pub fn stdout_has(&self, parts: &[&str]) -> &Self {
         for p in parts {
-            assert!(self.stdout.contains(p), "stdout lacks {p:?}:\n{}", self.stdout);
+            assert!(
+                self.stdout.contains(p),
+                "stdout lacks {p:?}:\n{}",
+                self.stdout
+            );
         }
         self
     }
@@ -180,10 +221,20 @@ impl Output {
 /// Parses CSV text into its header and rows.
 pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header = r.headers().expect("CSV header").iter().map(str::to_string).collect();
+    let header = r
+        .headers()
+        .expect("CSV header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows = r
         .records()
-        .map(|rec| rec.expect("CSV record").iter().map(str::to_string).collect())
+        .map(|rec| {
+            rec.expect("CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
         .collect();
     (header, rows)
 }

@@ -13,15 +13,31 @@ use framelens::score::{self, ScoreOptions};
 
 /// (source, file stem, text) of the seed articles.
 const SEEDS: [(&str, &str, &str); 5] = [
-    ("guardian", "000_d2160c985169bc14", include_str!("../../labels/seeds/guardian/000_d2160c985169bc14.txt")),
-    ("express", "001_a595051bd30801a2", include_str!("../../labels/seeds/express/001_a595051bd30801a2.txt")),
-    ("inosmi", "002_89fa8f4c1e8583af", include_str!("../../labels/seeds/inosmi/002_89fa8f4c1e8583af.txt")),
+    (
+        "guardian",
+        "000_d2160c985169bc14",
+        include_str!("../../labels/seeds/guardian/000_d2160c985169bc14.txt"),
+    ),
+    (
+        "express",
+        "001_a595051bd30801a2",
+        include_str!("../../labels/seeds/express/001_a595051bd30801a2.txt"),
+    ),
+    (
+        "inosmi",
+        "002_89fa8f4c1e8583af",
+        include_str!("../../labels/seeds/inosmi/002_89fa8f4c1e8583af.txt"),
+    ),
     (
         "greatpowerrelations",
         "003_cce356c27d1bfddf",
         include_str!("../../labels/seeds/greatpowerrelations/003_cce356c27d1bfddf.txt"),
     ),
-    ("antiempire", "004_7362f265dc8c698d", include_str!("../../labels/seeds/antiempire/004_7362f265dc8c698d.txt")),
+    (
+        "antiempire",
+        "004_7362f265dc8c698d",
+        include_str!("../../labels/seeds/antiempire/004_7362f265dc8c698d.txt"),
+    ),
 ];
 
 const MODELS: [(&str, &str); 2] = [
@@ -40,7 +56,11 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
     let dir = match &a.keep {
         Some(d) => {
-            anyhow::ensure!(d.is_dir(), "--keep {}: not an existing directory", d.display());
+            anyhow::ensure!(
+                d.is_dir(),
+                "--keep {}: not an existing directory",
+                d.display()
+            );
             d.clone()
         }
         None => tmp.path().to_path_buf(),
@@ -50,21 +70,30 @@ pub fn run(a: DemoArgs) -> Result<()> {
         let d = dir.join("seeds").join(source);
         std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
         let p = d.join(format!("{stem}.txt"));
-        framelens::io::write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
+        framelens::io::write_atomic(&p, text.as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
         inputs.push(p);
     }
     let mut models = Vec::new();
     for (name, json) in MODELS {
         let p = dir.join(format!("{name}.json"));
         let m = Model::from_slice(&p, json.as_bytes())?;
-        framelens::io::write_atomic(&p, json.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
+        framelens::io::write_atomic(&p, json.as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
         models.push((p, m));
     }
     let models = score::name_models(models)?;
     let scores = dir.join("scores.csv");
     let mut out = Vec::new();
-    let summary = score::score(&models, &inputs, &ScoreOptions::default(), &mut out, &mut |_| {})?;
-    framelens::io::write_atomic(&scores, &out).with_context(|| format!("writing {}", scores.display()))?;
+    let summary = score::score(
+        &models,
+        &inputs,
+        &ScoreOptions::default(),
+        &mut out,
+        &mut |_| {},
+    )?;
+    framelens::io::write_atomic(&scores, &out)
+        .with_context(|| format!("writing {}", scores.display()))?;
     let mut r = report::build(&scores, &ReportOptions::default())?;
     r.input = "the five seed articles (bundled)".into();
     outln!(
@@ -76,7 +105,12 @@ pub fn run(a: DemoArgs) -> Result<()> {
     )?;
     print!("{}", report::render(&r, ReportFormat::Markdown));
     if a.keep.is_some() {
-        outln!("Scores: {}; models: {}/stance.json, {}/frame.json.", scores.display(), dir.display(), dir.display())?;
+        outln!(
+            "Scores: {}; models: {}/stance.json, {}/frame.json.",
+            scores.display(),
+            dir.display(),
+            dir.display()
+        )?;
     }
     outln!(
         "\nTo do the same with your own labels and articles:\n\

@@ -97,9 +97,13 @@ struct EvalResult {
 
 /// Reads the best configuration from a saved eval result.
 pub fn best_config(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let r: EvalResult = serde_json::from_str(&text).with_context(|| {
-        format!("{}: not a result saved by `framelens eval --save`", path.display())
+        format!(
+            "{}: not a result saved by `framelens eval --save`",
+            path.display()
+        )
     })?;
     Ok(r.best)
 }
@@ -135,11 +139,15 @@ pub fn run(a: EvalArgs) -> Result<()> {
         let r = eval::cross_validate(&config, &data.texts, &data.labels, a.folds, seed, &f_avg)?;
         let e = summarise(settings, config, &r);
         let score = e.f_avg.map_or(e.macro_f1.0, |f| f.0);
-        if results.len() > 0 || a.grid.len() > 0 {
+        if !a.grid.is_empty() {
             eoutln!(
                 "  [{}] {:<60} macro-F1 {:.4} ± {:.4} ({:.1}s)",
                 i + 1,
-                if e.settings.is_empty() { "(base)".to_string() } else { e.settings.join(" ") },
+                if e.settings.is_empty() {
+                    "(base)".to_string()
+                } else {
+                    e.settings.join(" ")
+                },
                 e.macro_f1.0,
                 e.macro_f1.1,
                 started.elapsed().as_secs_f64()
@@ -154,7 +162,13 @@ pub fn run(a: EvalArgs) -> Result<()> {
         bail!("the grid produced no configuration");
     };
     let curve = if a.learning_curve {
-        Some(eval::learning_curve(&results[best_i].config, &data.texts, &data.labels, a.folds, seed)?)
+        Some(eval::learning_curve(
+            &results[best_i].config,
+            &data.texts,
+            &data.labels,
+            a.folds,
+            seed,
+        )?)
     } else {
         None
     };
@@ -181,7 +195,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
     }
     if let Some(save) = &a.save {
         let json = serde_json::to_string_pretty(&result)? + "\n";
-        framelens::io::write_atomic(save, json.as_bytes()).with_context(|| format!("writing {}", save.display()))?;
+        framelens::io::write_atomic(save, json.as_bytes())
+            .with_context(|| format!("writing {}", save.display()))?;
     }
     match a.format {
         FormatArg::Json => outln!("{}", serde_json::to_string_pretty(&result)?)?,
@@ -197,7 +212,10 @@ fn summarise(settings: Vec<String>, config: Config, r: &CvResult) -> Evaluated {
         macro_f1: r.fold_stat(|m| m.macro_f1),
         accuracy: r.fold_stat(|m| m.accuracy),
         weighted_f1: r.fold_stat(|m| m.weighted_f1),
-        f_avg: r.pooled.f_avg.map(|_| r.fold_stat(|m| m.f_avg.unwrap_or(f64::NAN))),
+        f_avg: r
+            .pooled
+            .f_avg
+            .map(|_| r.fold_stat(|m| m.f_avg.unwrap_or(f64::NAN))),
         log_loss: r.fold_stat(|m| m.log_loss),
         brier: r.fold_stat(|m| m.brier),
         pooled: r.pooled.clone(),
@@ -209,7 +227,10 @@ fn class_indices(classes: &[String], names: &[String]) -> Result<Vec<usize>> {
         .iter()
         .map(|n| {
             classes.iter().position(|c| c == n.trim()).ok_or_else(|| {
-                anyhow::anyhow!("--f-avg: no class {n:?}; the classes are: {}", classes.join(", "))
+                anyhow::anyhow!(
+                    "--f-avg: no class {n:?}; the classes are: {}",
+                    classes.join(", ")
+                )
             })
         })
         .collect()
@@ -223,7 +244,8 @@ fn expand_grid(base: &Config, grid: &[String]) -> Result<Vec<(Vec<String>, Confi
             .split_once('=')
             .ok_or_else(|| anyhow::anyhow!("invalid --grid {spec:?}: expected KEY=V1,V2,..."))?;
         let key = key.trim();
-        let values: Vec<&str> = if matches!(key, "ngram-range" | "char-wb") || values.contains(':') {
+        let values: Vec<&str> = if matches!(key, "ngram-range" | "char-wb") || values.contains(':')
+        {
             values.split(':').collect()
         } else {
             values.split(',').collect()
@@ -325,7 +347,13 @@ fn parse_bool(v: &str) -> Result<bool> {
 
 fn write_predictions(out: &Path, data: &framelens::data::LabelledData, r: &CvResult) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["row".to_string(), "line".into(), "fold".into(), "gold".into(), "predicted".into()];
+    let mut header = vec![
+        "row".to_string(),
+        "line".into(),
+        "fold".into(),
+        "gold".into(),
+        "predicted".into(),
+    ];
     header.extend(r.classes.iter().map(|c| format!("p_{c}")));
     header.push("text".into());
     w.write_record(&header)?;
@@ -361,7 +389,12 @@ fn table(r: &EvalResult, best: usize) -> String {
         r.seed
     );
     if r.results.len() > 1 {
-        let _ = writeln!(s, "\ngrid: {} settings, ranked by {}", r.results.len(), r.selected_by);
+        let _ = writeln!(
+            s,
+            "\ngrid: {} settings, ranked by {}",
+            r.results.len(),
+            r.selected_by
+        );
         let mut order: Vec<usize> = (0..r.results.len()).collect();
         let key = |x: &Evaluated| x.f_avg.map_or(x.macro_f1.0, |f| f.0);
         order.sort_by(|&a, &b| key(&r.results[b]).total_cmp(&key(&r.results[a])));
@@ -373,14 +406,29 @@ fn table(r: &EvalResult, best: usize) -> String {
                 if i == best { "*" } else { " " },
                 pm(x.macro_f1),
                 pm(x.accuracy),
-                if x.settings.is_empty() { "(base)".into() } else { x.settings.join(" ") }
+                if x.settings.is_empty() {
+                    "(base)".into()
+                } else {
+                    x.settings.join(" ")
+                }
             );
         }
-        let _ = writeln!(s, "\nbest: {}", if e.settings.is_empty() { "(base)".into() } else { e.settings.join(" ") });
+        let _ = writeln!(
+            s,
+            "\nbest: {}",
+            if e.settings.is_empty() {
+                "(base)".into()
+            } else {
+                e.settings.join(" ")
+            }
+        );
     }
     s.push_str(&metrics_table(&r.classes, e));
     if let Some(curve) = &r.learning_curve {
-        let _ = writeln!(s, "\nlearning curve (best setting): share of training data → macro-F1");
+        let _ = writeln!(
+            s,
+            "\nlearning curve (best setting): share of training data → macro-F1"
+        );
         for p in curve {
             let _ = writeln!(
                 s,
@@ -462,7 +510,11 @@ fn held_out(a: &EvalArgs, model_path: &Path) -> Result<()> {
         eoutln!("framelens: warning: {n} rows have the label {l:?}, which the model does not know; they are left out")?;
     }
     if gold.is_empty() {
-        bail!("{}: no row has a label the model knows ({})", a.data.data.display(), classes.join(", "));
+        bail!(
+            "{}: no row has a label the model knows ({})",
+            a.data.data.display(),
+            classes.join(", ")
+        );
     }
     let m = eval::compute(&classes, &gold, &proba, &f_avg);
     match a.format {

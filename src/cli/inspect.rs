@@ -21,19 +21,38 @@ pub fn run(a: InspectArgs) -> Result<()> {
     let m = Model::load(&a.model)?;
     let t = &m.training;
     outln!("model: {}", a.model.display())?;
-    outln!("format: {} v{}, written by framelens {}", m.format, m.format_version, m.framelens_version)?;
-    outln!("trained: {} on {} (sha256 {})", t.date, t.data_file, t.data_sha256)?;
+    outln!(
+        "format: {} v{}, written by framelens {}",
+        m.format,
+        m.format_version,
+        m.framelens_version
+    )?;
+    outln!(
+        "trained: {} on {} (sha256 {})",
+        t.date,
+        t.data_file,
+        t.data_sha256
+    )?;
     outln!(
         "columns: text {:?}, label {:?}; skipped labels: {:?}; filters: {:?}",
-        t.text_column, t.label_column, t.skip_labels, t.filters
+        t.text_column,
+        t.label_column,
+        t.skip_labels,
+        t.filters
     )?;
     outln!(
         "rows: {} read, {} used, skipped {:?}",
-        t.rows.read, t.rows.used, t.rows.skipped
+        t.rows.read,
+        t.rows.used,
+        t.rows.skipped
     )?;
     outln!(
         "classes: {}",
-        t.class_counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        t.class_counts
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     )?;
     for p in &m.features.parts {
         let c = &p.config;
@@ -65,9 +84,15 @@ pub fn run(a: InspectArgs) -> Result<()> {
     if let Some(cv) = &t.cross_validation {
         outln!(
             "cross-validation ({} folds, seed {}): accuracy {:.3}, macro-F1 {:.3}",
-            cv.folds, cv.seed, cv.accuracy, cv.macro_f1
+            cv.folds,
+            cv.seed,
+            cv.accuracy,
+            cv.macro_f1
         )?;
-        outln!("confusion (rows gold, columns predicted, order {:?}):", m.classes())?;
+        outln!(
+            "confusion (rows gold, columns predicted, order {:?}):",
+            m.classes()
+        )?;
         for row in &cv.confusion {
             outln!("  {row:?}")?;
         }

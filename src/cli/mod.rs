@@ -5,6 +5,7 @@ pub(crate) mod eval;
 mod inspect;
 mod report;
 mod score;
+mod split;
 mod train;
 
 use std::path::PathBuf;
@@ -15,7 +16,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use framelens::data::{CsvOptions, Encoding};
 use framelens::features::{DocFreq, Norm, TfidfConfig};
 use framelens::model::{ClassWeight, LogisticParams, LogisticValidParams};
-use framelens::text::{AnalyzerConfig, AnalyzerKind, Language, StopWords, StripAccents, DEFAULT_TOKEN_PATTERN};
+use framelens::text::{
+    AnalyzerConfig, AnalyzerKind, Language, StopWords, StripAccents, DEFAULT_TOKEN_PATTERN,
+};
 
 /// Measure how news outlets frame a conflict: train a sentence classifier on hand-labelled
 /// CSV, score articles sentence by sentence, and compare outlets.
@@ -30,6 +33,9 @@ pub struct Cli {
 enum Command {
     /// Score the bundled seed articles with the bundled models and compare the outlets.
     Demo(demo::DemoArgs),
+    /// Split articles into sentences for labelling (id, source, doc, index, text), exactly as
+    /// `score` splits them.
+    Split(split::SplitArgs),
     /// Train a model on a labelled CSV file.
     Train(train::TrainArgs),
     /// Score texts sentence by sentence with one or more models.
@@ -66,6 +72,7 @@ pub(crate) use eoutln;
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Demo(a) => demo::run(a),
+        Command::Split(a) => split::run(a),
         Command::Train(a) => train::run(a),
         Command::Score(a) => score::run(a),
         Command::Report(a) => report::run(a),
@@ -145,7 +152,12 @@ struct FeatureArgs {
     stem: Option<String>,
     /// Stop words: none, english (keeps not, no, never, against, without, but, cannot, nor, ...),
     /// or a file with one word per line.
-    #[arg(long, default_value = "none", value_name = "none|english|FILE", help_heading = "Features")]
+    #[arg(
+        long,
+        default_value = "none",
+        value_name = "none|english|FILE",
+        help_heading = "Features"
+    )]
     stop_words: String,
     /// Do not lowercase.
     #[arg(long, help_heading = "Features")]
@@ -166,8 +178,14 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
     let (a, b) = s
         .split_once([',', ':', '-'])
         .ok_or_else(|| format!("expected MIN,MAX such as 1,2, got {s:?}"))?;
-    let a: usize = a.trim().parse().map_err(|_| format!("MIN must be a whole number, got {a:?}"))?;
-    let b: usize = b.trim().parse().map_err(|_| format!("MAX must be a whole number, got {b:?}"))?;
+    let a: usize = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("MIN must be a whole number, got {a:?}"))?;
+    let b: usize = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("MAX must be a whole number, got {b:?}"))?;
     if a == 0 || a > b {
         return Err(format!("need 1 <= MIN <= MAX, got {a},{b}"));
     }
@@ -313,7 +331,11 @@ impl DataArgs {
             data.rows.read,
             data.rows.used,
             skipped,
-            if skipped == 0 { String::new() } else { format!(" ({reasons})") },
+            if skipped == 0 {
+                String::new()
+            } else {
+                format!(" ({reasons})")
+            },
             data.class_counts
                 .iter()
                 .map(|(k, v)| format!("{k} {v}"))
@@ -373,7 +395,9 @@ fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
     match s {
         "\\t" | "tab" | "\t" => Ok(b'\t'),
         s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(format!("expected one ASCII character such as , ; or tab, got {s:?}")),
+        _ => Err(format!(
+            "expected one ASCII character such as , ; or tab, got {s:?}"
+        )),
     }
 }
 

@@ -88,6 +88,7 @@ pub fn run(a: ScoreArgs) -> Result<()> {
             FormatArg::Csv => OutputFormat::Csv,
             FormatArg::Jsonl => OutputFormat::Jsonl,
         },
+        with_id: false,
     };
     let total: u64 = inputs
         .iter()
@@ -97,8 +98,10 @@ pub fn run(a: ScoreArgs) -> Result<()> {
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
     } else {
@@ -120,7 +123,8 @@ pub fn run(a: ScoreArgs) -> Result<()> {
                 w.flush()?;
                 s
             };
-            file.commit().with_context(|| format!("writing {}", out.display()))?;
+            file.commit()
+                .with_context(|| format!("writing {}", out.display()))?;
             s
         }
         None => {
@@ -142,7 +146,9 @@ pub fn run(a: ScoreArgs) -> Result<()> {
             summary.documents,
             summary.bytes as f64 / 1e6,
             secs,
-            a.out.as_ref().map_or(String::new(), |o| format!("; wrote {}", o.display()))
+            a.out
+                .as_ref()
+                .map_or(String::new(), |o| format!("; wrote {}", o.display()))
         )?;
     }
     Ok(())

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use framelens::eval::{self, Config};
-use framelens::model::{self, CrossValidation, Model, TrainingInfo};
+use framelens::model::{self, CrossValidation, Model, StopReason, TrainingInfo};
 
 use super::{check_out, DataArgs, FeatureArgs, ModelArgs};
 
@@ -48,22 +48,35 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let data = a.data.read()?;
     outln!("{}", a.data.describe(&data))?;
     let started = std::time::Instant::now();
-    let (features, classifier, fit) = model::fit(&config.features, &config.params, &data.texts, &data.labels)
-        .with_context(|| format!("training on {}", a.data.data.display()))?;
+    let (features, classifier, fit) =
+        model::fit(&config.features, &config.params, &data.texts, &data.labels)
+            .with_context(|| format!("training on {}", a.data.data.display()))?;
     outln!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
         features.n_features(),
         fit.iterations,
-        if fit.converged { "converged" } else { "NOT converged" },
+        if fit.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        },
         fit.gradient_norm,
         started.elapsed().as_secs_f64()
     )?;
-    if !fit.converged {
-        eoutln!(
-            "framelens: warning: the optimiser stopped after {} iterations before reaching --tol {}; raise --max-iter",
-            fit.iterations,
+    match fit.stop {
+        StopReason::Converged => {}
+        StopReason::MaxIter => eoutln!(
+            "framelens: warning: the optimiser reached --max-iter {} with gradient norm {:.2e} > --tol {}; raise --max-iter",
+            config.params.max_iter(),
+            fit.gradient_norm,
             config.params.tol()
-        )?;
+        )?,
+        StopReason::NoProgress => eoutln!(
+            "framelens: warning: the optimiser could not lower the objective further after {} iterations (gradient norm {:.2e}, --tol {}): the weights are as close to the optimum as floating point allows; a --tol this small cannot be reached",
+            fit.iterations,
+            fit.gradient_norm,
+            config.params.tol()
+        )?,
     }
     let cross_validation = match a.cv {
         None => None,
@@ -71,7 +84,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
             let r = eval::cross_validate(&config, &data.texts, &data.labels, k, a.model.seed, &[])?;
             outln!(
                 "cross-validation ({k} folds): accuracy {:.3}, macro-F1 {:.3} (pooled out-of-fold)",
-                r.pooled.accuracy, r.pooled.macro_f1
+                r.pooled.accuracy,
+                r.pooled.macro_f1
             )?;
             Some(CrossValidation {
                 folds: k,
@@ -93,7 +107,12 @@ pub fn run(a: TrainArgs) -> Result<()> {
         text_column: a.data.text.clone(),
         label_column: a.data.label.clone(),
         skip_labels: a.data.skip_label.clone(),
-        filters: a.data.filter.iter().map(|(c, v)| format!("{c}={v}")).collect(),
+        filters: a
+            .data
+            .filter
+            .iter()
+            .map(|(c, v)| format!("{c}={v}"))
+            .collect(),
         rows: data.rows.clone(),
         class_counts: data.class_counts.clone(),
         params: config.params,

@@ -57,7 +57,9 @@ pub enum DataError {
         available: Vec<String>,
     },
     /// A row with the wrong number of fields.
-    #[error("{path}, line {line}: expected {expected} fields (as in the header), found {found}{hint}")]
+    #[error(
+        "{path}, line {line}: expected {expected} fields (as in the header), found {found}{hint}"
+    )]
     Ragged {
         /// The file.
         path: PathBuf,
@@ -71,7 +73,9 @@ pub enum DataError {
         hint: String,
     },
     /// A quoted field that never closes.
-    #[error("{path}, line {line}: a quoted field starts here and is never closed (unterminated quote)")]
+    #[error(
+        "{path}, line {line}: a quoted field starts here and is never closed (unterminated quote)"
+    )]
     UnterminatedQuote {
         /// The file.
         path: PathBuf,
@@ -138,7 +142,10 @@ fn describe(m: &BTreeMap<String, usize>) -> String {
     if m.is_empty() {
         return "none".into();
     }
-    m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+    m.iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How to treat bytes that are not UTF-8.
@@ -175,7 +182,11 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
             _ => {}
         }
     }
-    let (best, n) = counts.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i)).unwrap_or((0, &0));
+    let (best, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, n)| (**n, 3 - *i))
+        .unwrap_or((0, &0));
     if *n == 0 {
         b','
     } else {
@@ -200,10 +211,55 @@ pub fn check_input_file(path: &Path) -> Result<(), DataError> {
     }
 }
 
+/// Where the input stands with respect to double quotes, seen from the raw bytes: a quote
+/// left open at the end of the input is an unterminated quoted field.
+#[derive(Debug, Default, Clone, Copy)]
+struct QuoteState {
+    inside: bool,
+    line: u64,
+    opened_at: u64,
+    eof: bool,
+}
+
+/// Passes bytes through, tracking quotes and lines (the reader under a [`Table`]).
+#[derive(Debug)]
+pub struct QuoteTracker<R> {
+    inner: R,
+    state: std::rc::Rc<std::cell::Cell<QuoteState>>,
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut st = self.state.get();
+        if n == 0 {
+            st.eof = true;
+        }
+        for &b in &buf[..n] {
+            match b {
+                b'"' => {
+                    st.inside = !st.inside;
+                    if st.inside {
+                        st.opened_at = st.line;
+                    }
+                }
+                b'\n' => st.line += 1,
+                _ => {}
+            }
+        }
+        self.state.set(st);
+        Ok(n)
+    }
+}
+
+/// The reader under a [`Table`].
+pub type TableReader = QuoteTracker<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>;
+
 /// A CSV table read record by record, with named-column access and precise errors.
 pub struct Table<R: Read> {
     path: PathBuf,
     reader: csv::Reader<R>,
+    quotes: std::rc::Rc<std::cell::Cell<QuoteState>>,
     headers: Vec<String>,
     encoding: Encoding,
     record: csv::ByteRecord,
@@ -213,7 +269,10 @@ pub struct Table<R: Read> {
 
 impl<R: Read> std::fmt::Debug for Table<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Table").field("path", &self.path).field("headers", &self.headers).finish()
+        f.debug_struct("Table")
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .finish()
     }
 }
 
@@ -222,9 +281,13 @@ fn strip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
 }
 
-impl Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>> {
+impl Table<TableReader> {
     /// Opens a CSV stream: reads the header, detects the delimiter, and checks there is one.
-    pub fn from_reader(path: &Path, mut input: Box<dyn Read>, opts: &CsvOptions) -> Result<Self, DataError> {
+    pub fn from_reader(
+        path: &Path,
+        mut input: Box<dyn Read>,
+        opts: &CsvOptions,
+    ) -> Result<Self, DataError> {
         let io = |source| DataError::Io {
             path: path.to_path_buf(),
             source,
@@ -246,6 +309,14 @@ impl Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>> {
             });
         }
         let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        let quotes = std::rc::Rc::new(std::cell::Cell::new(QuoteState {
+            line: 1,
+            ..QuoteState::default()
+        }));
+        let tracked = QuoteTracker {
+            inner: std::io::Cursor::new(head).chain(input),
+            state: quotes.clone(),
+        };
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
@@ -253,10 +324,11 @@ impl Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>> {
             // LF as the terminator keeps the csv crate's line numbers right for CRLF files;
             // the CR left at the end of the last field is removed in `decode`.
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(std::io::Cursor::new(head).chain(input));
+            .from_reader(tracked);
         let mut t = Table {
             path: path.to_path_buf(),
             reader,
+            quotes,
             headers: Vec::new(),
             encoding: opts.encoding,
             record: csv::ByteRecord::new(),
@@ -304,6 +376,9 @@ impl<R: Read> Table<R> {
                 Ok(true)
             }
             Ok(false) => {
+                if let Some(e) = self.unterminated_quote() {
+                    return Err(e);
+                }
                 if self.rows == 0 {
                     return Err(DataError::HeaderOnly {
                         path: self.path.clone(),
@@ -326,7 +401,13 @@ impl<R: Read> Table<R> {
         self.decode(&self.record, i, self.line, name)
     }
 
-    fn decode(&self, rec: &csv::ByteRecord, i: usize, line: u64, column: &str) -> Result<String, DataError> {
+    fn decode(
+        &self,
+        rec: &csv::ByteRecord,
+        i: usize,
+        line: u64,
+        column: &str,
+    ) -> Result<String, DataError> {
         let mut bytes = rec.get(i).unwrap_or(b"");
         if i + 1 == rec.len() {
             bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -348,7 +429,19 @@ impl<R: Read> Table<R> {
         }
     }
 
+    /// An error when the input ended inside a quoted field.
+    fn unterminated_quote(&self) -> Option<DataError> {
+        let q = self.quotes.get();
+        (q.eof && q.inside).then(|| DataError::UnterminatedQuote {
+            path: self.path.clone(),
+            line: q.opened_at,
+        })
+    }
+
     fn csv_error(&self, e: csv::Error) -> DataError {
+        if let Some(q) = self.unterminated_quote() {
+            return q;
+        }
         let path = self.path.clone();
         match e.kind() {
             csv::ErrorKind::UnequalLengths {
@@ -357,9 +450,7 @@ impl<R: Read> Table<R> {
                 len,
             } => {
                 let line = pos.as_ref().map_or(self.line + 1, |p| p.line());
-                let hint = if *len < *expected_len as u64 && self.reader.is_done() {
-                    " (an unterminated quote may have swallowed the rest of the file)".to_string()
-                } else if *len == 1 {
+                let hint = if *len == 1 {
                     " (is the delimiter right? pass --delimiter)".to_string()
                 } else {
                     String::new()
@@ -386,10 +477,7 @@ impl<R: Read> Table<R> {
 }
 
 /// Opens a CSV file (or `-` for standard input) as a [`Table`].
-pub fn open_table(
-    path: &Path,
-    opts: &CsvOptions,
-) -> Result<Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>, DataError> {
+pub fn open_table(path: &Path, opts: &CsvOptions) -> Result<Table<TableReader>, DataError> {
     let input: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
@@ -440,13 +528,20 @@ pub struct LabelledData {
 impl LabelledData {
     /// Reads a labelled CSV. Rows with empty text, empty label or a skipped label value are
     /// counted and left out; labels are trimmed of surrounding white space.
-    pub fn read(path: &Path, spec: &LabelSpec, opts: &CsvOptions) -> Result<LabelledData, DataError> {
+    pub fn read(
+        path: &Path,
+        spec: &LabelSpec,
+        opts: &CsvOptions,
+    ) -> Result<LabelledData, DataError> {
         check_input_file(path)?;
         let bytes = std::fs::read(path).map_err(|source| DataError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let mut table = Table::from_reader(path, Box::new(std::io::Cursor::new(bytes)), opts)?;
         let ti = table.column(&spec.text)?;
         let li = table.column(&spec.label)?;
@@ -568,11 +663,15 @@ mod tests {
     #[test]
     fn filters_keep_matching_rows() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(&dir, "f.csv", b"text,stance,section
+        let p = write(
+            &dir,
+            "f.csv",
+            b"text,stance,section
 a,x,body
 b,y,comment
 c,y,body
-");
+",
+        );
         let mut s = spec();
         s.filters = vec![("section".into(), "body".into())];
         let d = LabelledData::read(&p, &s, &CsvOptions::default()).unwrap();
@@ -591,38 +690,77 @@ c,y,body
         let o = CsvOptions::default();
         let p = write(&dir, "m.csv", b"sentence,label\nx,y\n");
         match LabelledData::read(&p, &spec(), &o) {
-            Err(e @ DataError::MissingColumn { .. }) => assert!(e.to_string().contains("sentence, label")),
+            Err(e @ DataError::MissingColumn { .. }) => {
+                assert!(e.to_string().contains("sentence, label"))
+            }
             other => panic!("{other:?}"),
         }
         let p = write(&dir, "r.csv", b"text,stance\nx,y\nz,w,v\n");
-        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::Ragged { line: 3, .. })));
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::Ragged { line: 3, .. })
+        ));
         let p = write(&dir, "e.csv", b"  \n");
-        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::Empty { .. })));
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::Empty { .. })
+        ));
         let p = write(&dir, "h.csv", b"text,stance\n");
-        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::HeaderOnly { .. })));
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::HeaderOnly { .. })
+        ));
         let p = write(&dir, "u.csv", b"text,stance\nok,a\nbad \xff byte,b\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::Utf8 { line: 3, byte: 4, .. })
+            Err(DataError::Utf8 {
+                line: 3,
+                byte: 4,
+                ..
+            })
         ));
         let lossy = CsvOptions {
             encoding: Encoding::Lossy,
             ..o.clone()
         };
-        assert_eq!(LabelledData::read(&p, &spec(), &lossy).unwrap().texts[1], "bad \u{fffd} byte");
+        assert_eq!(
+            LabelledData::read(&p, &spec(), &lossy).unwrap().texts[1],
+            "bad \u{fffd} byte"
+        );
         let p = write(&dir, "s.csv", b"text,stance\nx,a\ny,a\n");
-        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::SingleClass { .. })));
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::SingleClass { .. })
+        ));
         let p = write(&dir, "n.csv", b"text,stance\n,a\ny,\n");
-        assert!(matches!(LabelledData::read(&p, &spec(), &o), Err(DataError::NoUsableRows { read: 2, .. })));
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::NoUsableRows { read: 2, .. })
+        ));
         let p = write(&dir, "q.csv", b"text,stance\nx,a\n\"never closed,b\ny,a\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::Ragged { line: 3, .. })
+            Err(DataError::UnterminatedQuote { line: 3, .. })
         ));
+        let p = write(&dir, "q2.csv", b"text,stance\nx,a\ny,\"b\nz,a\n");
+        assert!(matches!(
+            LabelledData::read(&p, &spec(), &o),
+            Err(DataError::UnterminatedQuote { line: 3, .. })
+        ));
+        // Doubled quotes inside a quoted field and stray quotes in unquoted fields are fine.
+        let p = write(
+            &dir,
+            "ok.csv",
+            b"text,stance\n\"say \"\"hi\"\"\nthere\",a\n5\" screen,b\n7\" screen,b\n",
+        );
+        assert_eq!(LabelledData::read(&p, &spec(), &o).unwrap().texts.len(), 3);
         assert!(matches!(
             LabelledData::read(&dir.path().join("none.csv"), &spec(), &o),
             Err(DataError::NotFound { .. })
         ));
-        assert!(matches!(LabelledData::read(dir.path(), &spec(), &o), Err(DataError::IsDirectory { .. })));
+        assert!(matches!(
+            LabelledData::read(dir.path(), &spec(), &o),
+            Err(DataError::IsDirectory { .. })
+        ));
     }
 }

@@ -73,8 +73,16 @@ pub fn compute(classes: &[String], gold: &[usize], proba: &[Vec<f64>], f_avg: &[
             let tp = confusion[c][c] as f64;
             let predicted: usize = (0..k).map(|g| confusion[g][c]).sum();
             let support: usize = confusion[c].iter().sum();
-            let precision = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
-            let recall = if support == 0 { 0.0 } else { tp / support as f64 };
+            let precision = if predicted == 0 {
+                0.0
+            } else {
+                tp / predicted as f64
+            };
+            let recall = if support == 0 {
+                0.0
+            } else {
+                tp / support as f64
+            };
             let f1 = if precision + recall == 0.0 {
                 0.0
             } else {
@@ -95,7 +103,11 @@ pub fn compute(classes: &[String], gold: &[usize], proba: &[Vec<f64>], f_avg: &[
         n,
         accuracy: correct as f64 / nf,
         macro_f1: per_class.iter().map(|m| m.f1).sum::<f64>() / k.max(1) as f64,
-        weighted_f1: per_class.iter().map(|m| m.f1 * m.support as f64).sum::<f64>() / nf,
+        weighted_f1: per_class
+            .iter()
+            .map(|m| m.f1 * m.support as f64)
+            .sum::<f64>()
+            / nf,
         f_avg: if f_avg.is_empty() {
             None
         } else {
@@ -135,12 +147,19 @@ mod tests {
             .collect();
         let m = compute(&classes, &gold, &proba, &[0, 2]);
         let f1: Vec<f64> = m.per_class.iter().map(|c| c.f1).collect();
-        assert!((f1[0] - 0.8).abs() < 1e-12 && (f1[1] - 0.5).abs() < 1e-12 && (f1[2] - 2.0 / 3.0).abs() < 1e-12);
+        assert!(
+            (f1[0] - 0.8).abs() < 1e-12
+                && (f1[1] - 0.5).abs() < 1e-12
+                && (f1[2] - 2.0 / 3.0).abs() < 1e-12
+        );
         assert!((m.macro_f1 - 0.655_555_555_555_555_6).abs() < 1e-12);
         assert!((m.weighted_f1 - 0.677_777_777_777_777_8).abs() < 1e-12);
         assert!((m.accuracy - 4.0 / 6.0).abs() < 1e-12);
         assert_eq!(m.f_avg, Some((0.8 + 2.0 / 3.0) / 2.0));
-        assert_eq!(m.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]);
+        assert_eq!(
+            m.confusion,
+            vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]
+        );
         // log loss: sklearn log_loss(gold, proba) = -(4 ln 0.8 + 2 ln 0.1) / 6
         assert!((m.log_loss - (-(4.0 * 0.8f64.ln() + 2.0 * 0.1f64.ln()) / 6.0)).abs() < 1e-12);
         // Brier: correct rows 0.04+0.01+0.01, wrong rows 0.64+0.81+0.01

@@ -69,7 +69,13 @@ pub fn stratified_folds(y: &[usize], n_classes: usize, k: usize, seed: u64) -> V
 }
 
 /// A seeded stratified subsample: the first `fraction` of each class's shuffled rows.
-pub fn stratified_subsample(rows: &[usize], y: &[usize], n_classes: usize, fraction: f64, seed: u64) -> Vec<usize> {
+pub fn stratified_subsample(
+    rows: &[usize],
+    y: &[usize],
+    n_classes: usize,
+    fraction: f64,
+    seed: u64,
+) -> Vec<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     let mut out = Vec::new();
     for c in 0..n_classes {
@@ -163,7 +169,10 @@ pub fn cross_validate(
             let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
             fit_predict(config, texts, &y, &classes, &train, &test)
                 .map(|p| (test, p))
-                .map_err(|source| EvalError::Fold { fold: f + 1, source })
+                .map_err(|source| EvalError::Fold {
+                    fold: f + 1,
+                    source,
+                })
         })
         .collect::<Result<_, _>>()?;
     let mut proba = vec![Vec::new(); y.len()];
@@ -189,7 +198,9 @@ pub fn cross_validate(
 
 fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), EvalError> {
     if folds < 2 {
-        return Err(EvalError::Invalid(format!("--folds must be at least 2, got {folds}")));
+        return Err(EvalError::Invalid(format!(
+            "--folds must be at least 2, got {folds}"
+        )));
     }
     if y.len() < folds {
         let mut counts = vec![0usize; classes.len()];
@@ -252,10 +263,20 @@ pub fn learning_curve(
                 .into_par_iter()
                 .map(|f| {
                     let all_train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
-                    let train = stratified_subsample(&all_train, &y, classes.len(), fraction, seed + f as u64);
+                    let train = stratified_subsample(
+                        &all_train,
+                        &y,
+                        classes.len(),
+                        fraction,
+                        seed + f as u64,
+                    );
                     let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
-                    let p = fit_predict(config, texts, &y, &classes, &train, &test)
-                        .map_err(|source| EvalError::Fold { fold: f + 1, source })?;
+                    let p = fit_predict(config, texts, &y, &classes, &train, &test).map_err(
+                        |source| EvalError::Fold {
+                            fold: f + 1,
+                            source,
+                        },
+                    )?;
                     let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
                     Ok((train.len(), compute(&classes, &gold, &p, &[])))
                 })
@@ -277,17 +298,35 @@ mod tests {
 
     #[test]
     fn folds_are_stratified_balanced_and_seeded() {
-        let y: Vec<usize> = (0..103).map(|i| if i % 10 < 7 { 0 } else if i % 10 < 9 { 1 } else { 2 }).collect();
+        let y: Vec<usize> = (0..103)
+            .map(|i| {
+                if i % 10 < 7 {
+                    0
+                } else if i % 10 < 9 {
+                    1
+                } else {
+                    2
+                }
+            })
+            .collect();
         let f = stratified_folds(&y, 3, 5, 7);
         for c in 0..3 {
             let n_c = y.iter().filter(|&&v| v == c).count();
             for k in 0..5 {
                 let in_fold = (0..y.len()).filter(|&i| y[i] == c && f[i] == k).count();
-                assert!(in_fold == n_c / 5 || in_fold == n_c / 5 + 1, "class {c} fold {k}: {in_fold} of {n_c}");
+                assert!(
+                    in_fold == n_c / 5 || in_fold == n_c / 5 + 1,
+                    "class {c} fold {k}: {in_fold} of {n_c}"
+                );
             }
         }
-        let sizes: Vec<usize> = (0..5).map(|k| f.iter().filter(|&&v| v == k).count()).collect();
-        assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
+        let sizes: Vec<usize> = (0..5)
+            .map(|k| f.iter().filter(|&&v| v == k).count())
+            .collect();
+        assert!(
+            sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+            "{sizes:?}"
+        );
         assert_eq!(f, stratified_folds(&y, 3, 5, 7));
         assert_ne!(f, stratified_folds(&y, 3, 5, 8));
     }

@@ -200,7 +200,10 @@ pub struct SparseRow {
 
 impl FeatureExtractor {
     /// Fits the vocabulary and idf of every part on `docs`.
-    pub fn fit<S: AsRef<str>>(configs: &[TfidfConfig], docs: &[S]) -> Result<FeatureExtractor, FeatureError> {
+    pub fn fit<S: AsRef<str>>(
+        configs: &[TfidfConfig],
+        docs: &[S],
+    ) -> Result<FeatureExtractor, FeatureError> {
         if docs.is_empty() {
             return Err(FeatureError::NoDocuments);
         }
@@ -250,10 +253,14 @@ impl FeatureExtractor {
                 )));
             }
             if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
-                return Err(FeatureError::Inconsistent("vocabulary is not sorted and unique".into()));
+                return Err(FeatureError::Inconsistent(
+                    "vocabulary is not sorted and unique".into(),
+                ));
             }
             if p.idf.iter().any(|x| !x.is_finite()) {
-                return Err(FeatureError::Inconsistent("idf has a non-finite value".into()));
+                return Err(FeatureError::Inconsistent(
+                    "idf has a non-finite value".into(),
+                ));
             }
             let analyzer = Analyzer::new(&p.config.analyzer)?;
             let index: Index = p
@@ -325,7 +332,12 @@ impl Vectorizer {
             data.extend_from_slice(&row.values);
             indptr.push(indices.len());
         }
-        CsMat::new((docs.len(), self.extractor.n_features()), indptr, indices, data)
+        CsMat::new(
+            (docs.len(), self.extractor.n_features()),
+            indptr,
+            indices,
+            data,
+        )
     }
 
     /// The extractor this vectorizer applies.
@@ -504,7 +516,10 @@ mod tests {
         ));
         assert!(DocFreq::parse("min-df", "1.5").is_err());
         assert_eq!(DocFreq::parse("min-df", "2").unwrap(), DocFreq::Count(2));
-        assert_eq!(DocFreq::parse("max-df", "0.5").unwrap(), DocFreq::Fraction(0.5));
+        assert_eq!(
+            DocFreq::parse("max-df", "0.5").unwrap(),
+            DocFreq::Fraction(0.5)
+        );
     }
 
     #[test]
@@ -515,7 +530,11 @@ mod tests {
         let fx = Arc::new(FeatureExtractor::fit(&[word((1, 1)), ch], &docs).unwrap());
         let n_word = fx.parts[0].vocabulary.len() as u32;
         let row = fx.vectorizer().unwrap().transform("nato drill");
-        let (w, c): (Vec<_>, Vec<_>) = row.indices.iter().zip(&row.values).partition(|(i, _)| **i < n_word);
+        let (w, c): (Vec<_>, Vec<_>) = row
+            .indices
+            .iter()
+            .zip(&row.values)
+            .partition(|(i, _)| **i < n_word);
         for part in [w, c] {
             let norm: f64 = part.iter().map(|(_, v)| *v * *v).sum();
             assert!((norm - 1.0).abs() < 1e-12);

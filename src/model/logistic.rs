@@ -30,11 +30,28 @@ pub struct LogisticRegression {
     pub intercept: Vec<f64>,
 }
 
+/// Why the optimiser stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The gradient norm fell below the tolerance.
+    #[default]
+    Converged,
+    /// The iteration limit (`--max-iter`) was reached.
+    MaxIter,
+    /// The line search could not lower the objective any further (in floating point the
+    /// optimum is reached before the tolerance), or the evaluation budget ran out.
+    NoProgress,
+}
+
 /// How the optimisation went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
     /// L-BFGS iterations.
     pub iterations: u64,
+    /// Why it stopped.
+    #[serde(default)]
+    pub stop: StopReason,
     /// Whether the gradient tolerance was reached.
     pub converged: bool,
     /// Final L2 norm of the scaled gradient.
@@ -66,8 +83,16 @@ impl LogisticRegression {
                 bad.len()
             )));
         }
-        if self.coef.iter().flatten().chain(&self.intercept).any(|v| !v.is_finite()) {
-            return Err(ModelError::Inconsistent("a weight is not a finite number".into()));
+        if self
+            .coef
+            .iter()
+            .flatten()
+            .chain(&self.intercept)
+            .any(|v| !v.is_finite())
+        {
+            return Err(ModelError::Inconsistent(
+                "a weight is not a finite number".into(),
+            ));
         }
         Ok(())
     }
@@ -137,6 +162,23 @@ fn softmax_in_place(z: &mut [f64]) {
     z.iter_mut().for_each(|v| *v /= s);
 }
 
+/// A parameter vector with its objective and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
+/// What the solver has seen: the lowest objective, and how many evaluations it took.
+#[derive(Default)]
+struct Track {
+    best: Option<(Array1<f64>, f64, f64)>,
+    evaluations: u64,
+    /// Evaluations since the best objective last improved.
+    since_best: u64,
+}
+
+/// Evaluations without a lower objective after which the run counts as stuck: an L-BFGS step
+/// lowers the objective within a few evaluations unless it is at the floating-point floor,
+/// where argmin's line search would otherwise loop for ever.
+const STALL_EVALUATIONS: u64 = 60;
+
 /// The optimisation problem: data, targets, weights; caches the last evaluation.
 struct Problem<'a> {
     x: &'a CsMat<f64>,
@@ -147,8 +189,11 @@ struct Problem<'a> {
     /// 1 / Σ weights.
     scale: f64,
     n_classes: usize,
-    cache: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
-    best: RefCell<Option<(Array1<f64>, f64, f64)>>,
+    cache: RefCell<Option<Evaluation>>,
+    /// Shared with `fit`, so it survives an aborted run.
+    track: &'a RefCell<Track>,
+    /// Evaluations allowed before the run is aborted (the line search has no limit of its own).
+    max_evaluations: u64,
 }
 
 impl Problem<'_> {
@@ -218,12 +263,31 @@ impl Problem<'_> {
         }
         let cost = loss * self.scale + 0.5 * self.penalty * penalty;
         let gnorm = gv.iter().map(|g| g * g).sum::<f64>().sqrt();
-        let mut best = self.best.borrow_mut();
-        if best.as_ref().is_none_or(|(_, c, _)| cost < *c) {
-            *best = Some((p.clone(), cost, gnorm));
+        let mut track = self.track.borrow_mut();
+        track.evaluations += 1;
+        track.since_best += 1;
+        // Better: a lower objective, or one equal to within rounding with a smaller gradient
+        // (near the optimum the objective stops resolving differences; the gradient still does).
+        let better = |(_, c, g): &(Array1<f64>, f64, f64)| {
+            let slack = 4.0 * f64::EPSILON * c.abs().max(1e-300);
+            cost < *c - slack || (cost <= *c + slack && gnorm < *g)
+        };
+        if cost.is_finite() && track.best.as_ref().is_none_or(better) {
+            track.best = Some((p.clone(), cost, gnorm));
+            track.since_best = 0;
         }
         *self.cache.borrow_mut() = Some((p.clone(), cost, grad.clone()));
         (cost, grad)
+    }
+}
+
+impl Problem<'_> {
+    fn check_budget(&self) -> Result<(), argmin::core::Error> {
+        let t = self.track.borrow();
+        if t.evaluations >= self.max_evaluations || t.since_best >= STALL_EVALUATIONS {
+            return Err(argmin::core::Error::msg("no further progress"));
+        }
+        Ok(())
     }
 }
 
@@ -231,6 +295,7 @@ impl CostFunction for Problem<'_> {
     type Param = Array1<f64>;
     type Output = f64;
     fn cost(&self, p: &Self::Param) -> Result<f64, argmin::core::Error> {
+        self.check_budget()?;
         Ok(self.evaluate(p).0)
     }
 }
@@ -239,6 +304,7 @@ impl Gradient for Problem<'_> {
     type Param = Array1<f64>;
     type Gradient = Array1<f64>;
     fn gradient(&self, p: &Self::Param) -> Result<Array1<f64>, argmin::core::Error> {
+        self.check_budget()?;
         Ok(self.evaluate(p).1)
     }
 }
@@ -253,7 +319,13 @@ pub fn sample_weights(y: &[usize], n_classes: usize, cw: ClassWeight) -> Vec<f64
             let n = y.len() as f64;
             let w: Vec<f64> = counts
                 .iter()
-                .map(|&c| if c == 0 { 0.0 } else { n / (n_classes as f64 * c as f64) })
+                .map(|&c| {
+                    if c == 0 {
+                        0.0
+                    } else {
+                        n / (n_classes as f64 * c as f64)
+                    }
+                })
                 .collect();
             y.iter().map(|&c| w[c]).collect()
         }
@@ -275,55 +347,121 @@ impl LogisticValidParams {
             });
         }
         if x.rows() != y.len() {
-            return Err(ModelError::Inconsistent(format!("{} rows but {} targets", x.rows(), y.len())));
+            return Err(ModelError::Inconsistent(format!(
+                "{} rows but {} targets",
+                x.rows(),
+                y.len()
+            )));
         }
         if let Some(&bad) = y.iter().find(|&&c| c >= n_classes) {
-            return Err(ModelError::Inconsistent(format!("target {bad} for {n_classes} classes")));
+            return Err(ModelError::Inconsistent(format!(
+                "target {bad} for {n_classes} classes"
+            )));
         }
         let weights = sample_weights(y, n_classes, self.class_weight());
         let total: f64 = weights.iter().sum();
-        let problem = Problem {
+        let track = RefCell::new(Track::default());
+        let d = x.cols();
+        let blocks = if n_classes == 2 { 1 } else { n_classes };
+        let mut start = Array1::<f64>::zeros(blocks * (d + 1));
+        let mut converged_param = None;
+        let mut iterations = 0u64;
+        let mut max_iter_reached = false;
+        let mut last_error = None;
+        // L-BFGS from zero; when its line search stalls short of the tolerance (it can near the
+        // floating-point floor), restart it from the best point with a fresh memory, up to 3 times.
+        for _attempt in 0..4 {
+            let problem = Problem {
+                x,
+                y,
+                weights: weights.clone(),
+                penalty: 1.0 / (self.c() * total),
+                scale: 1.0 / total,
+                n_classes,
+                cache: RefCell::new(None),
+                track: &track,
+                // L-BFGS needs one or two evaluations per iteration; the line search may need more.
+                max_evaluations: self.max_iter().saturating_mul(20).saturating_add(100),
+            };
+            let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+                .with_tolerance_grad(self.tol())
+                .and_then(|s| s.with_tolerance_cost(0.0))
+                .map_err(|e| ModelError::Optimizer(e.to_string()))?;
+            let remaining = self.max_iter().saturating_sub(iterations).max(1);
+            let before = track.borrow().evaluations;
+            track.borrow_mut().since_best = 0;
+            let result = Executor::new(problem, solver)
+                .configure(|s| s.param(start.clone()).max_iters(remaining))
+                .run();
+            match &result {
+                Ok(res) => {
+                    let state = res.state();
+                    let status = state.get_termination_status();
+                    iterations += state.get_iter();
+                    if matches!(
+                        status,
+                        TerminationStatus::Terminated(TerminationReason::SolverConverged)
+                    ) {
+                        converged_param = state.get_param().cloned();
+                        break;
+                    }
+                    if matches!(
+                        status,
+                        TerminationStatus::Terminated(TerminationReason::MaxItersReached)
+                    ) {
+                        max_iter_reached = true;
+                        break;
+                    }
+                }
+                Err(e) => {
+                    // Aborted (stalled line search): count its iterations roughly.
+                    iterations += (track.borrow().evaluations - before) / 2;
+                    last_error = Some(e.to_string());
+                }
+            }
+            if iterations >= self.max_iter() {
+                max_iter_reached = true;
+                break;
+            }
+            match &track.borrow().best {
+                Some((p, _, g)) if *g >= self.tol() => start = p.clone(),
+                _ => break,
+            }
+        }
+        let result: Result<(), String> = match last_error {
+            Some(e) if converged_param.is_none() && track.borrow().best.is_none() => Err(e),
+            _ => Ok(()),
+        };
+        let best = track.borrow_mut().best.take();
+        let param = match (converged_param, best) {
+            (Some(p), _) => p,
+            (None, Some((p, _, _))) => p,
+            (None, None) => {
+                let reason = result
+                    .err()
+                    .unwrap_or_else(|| "no solution returned".to_string());
+                return Err(ModelError::Optimizer(reason));
+            }
+        };
+        // Recompute the objective and gradient of the returned point (not budgeted).
+        let check = Problem {
             x,
             y,
-            weights,
+            weights: sample_weights(y, n_classes, self.class_weight()),
             penalty: 1.0 / (self.c() * total),
             scale: 1.0 / total,
             n_classes,
             cache: RefCell::new(None),
-            best: RefCell::new(None),
+            track: &RefCell::new(Track::default()),
+            max_evaluations: u64::MAX,
         };
-        let d = x.cols();
-        let blocks = problem.blocks();
-        let init = Array1::<f64>::zeros(blocks * (d + 1));
-        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(self.tol())
-            .and_then(|s| s.with_tolerance_cost(0.0))
-            .map_err(|e| ModelError::Optimizer(e.to_string()))?;
-        let result = Executor::new(problem, solver)
-            .configure(|s| s.param(init).max_iters(self.max_iter()))
-            .run();
-        let (param, iterations, converged, problem_best) = match result {
-            Ok(res) => {
-                let state = res.state();
-                let converged = matches!(
-                    state.get_termination_status(),
-                    TerminationStatus::Terminated(TerminationReason::SolverConverged)
-                );
-                let iters = state.get_iter();
-                let best = res.problem.problem.as_ref().and_then(|p| p.best.borrow().clone());
-                (state.get_best_param().cloned(), iters, converged, best)
-            }
-            Err(e) => return Err(ModelError::Optimizer(e.to_string())),
-        };
-        // Prefer the lowest objective seen (a line search can evaluate a better point last).
-        let (param, objective, gnorm) = match (problem_best, param) {
-            (Some(b), _) => b,
-            (None, Some(p)) => (p, f64::NAN, f64::NAN),
-            (None, None) => return Err(ModelError::Optimizer("no solution returned".into())),
-        };
+        let (objective, grad) = check.evaluate(&param);
+        let gnorm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
         let stride = d + 1;
         let pv = param.to_vec();
-        let coef = (0..blocks).map(|b| pv[b * stride..b * stride + d].to_vec()).collect();
+        let coef = (0..blocks)
+            .map(|b| pv[b * stride..b * stride + d].to_vec())
+            .collect();
         let intercept = (0..blocks).map(|b| pv[b * stride + d]).collect();
         let model = LogisticRegression {
             classes,
@@ -331,13 +469,22 @@ impl LogisticValidParams {
             intercept,
         };
         if model.coef.iter().flatten().any(|v| !v.is_finite()) {
-            return Err(ModelError::Optimizer("the weights diverged (not finite)".into()));
+            return Err(ModelError::Optimizer(
+                "the weights diverged (not finite)".into(),
+            ));
         }
         Ok((
             model,
             FitReport {
                 iterations,
-                converged: converged || gnorm < self.tol(),
+                stop: if gnorm < self.tol() {
+                    StopReason::Converged
+                } else if max_iter_reached {
+                    StopReason::MaxIter
+                } else {
+                    StopReason::NoProgress
+                },
+                converged: gnorm < self.tol(),
                 gradient_norm: gnorm,
                 objective,
             },
@@ -366,7 +513,12 @@ mod tests {
     /// Finite-difference check of the scaled objective's gradient.
     #[test]
     fn gradient_matches_finite_differences() {
-        let x = csr(&[&[1.0, 0.0, 2.0], &[0.0, 1.0, 0.5], &[1.5, 1.0, 0.0], &[0.0, 0.0, 1.0]]);
+        let x = csr(&[
+            &[1.0, 0.0, 2.0],
+            &[0.0, 1.0, 0.5],
+            &[1.5, 1.0, 0.0],
+            &[0.0, 0.0, 1.0],
+        ]);
         for (y, k) in [(vec![0, 1, 1, 0], 2usize), (vec![0, 1, 2, 2], 3)] {
             let problem = Problem {
                 x: &x,
@@ -376,7 +528,8 @@ mod tests {
                 scale: 0.25,
                 n_classes: k,
                 cache: RefCell::new(None),
-                best: RefCell::new(None),
+                track: &RefCell::new(Track::default()),
+                max_evaluations: u64::MAX,
             };
             let n = problem.blocks() * 4;
             let p = Array1::from_iter((0..n).map(|i| (i as f64 * 0.37).sin()));
@@ -395,10 +548,19 @@ mod tests {
 
     #[test]
     fn separable_data_is_learnt_and_probabilities_sum_to_one() {
-        let x = csr(&[&[1.0, 0.0], &[0.9, 0.1], &[0.0, 1.0], &[0.1, 0.9], &[0.5, 0.5], &[0.0, 0.2]]);
+        let x = csr(&[
+            &[1.0, 0.0],
+            &[0.9, 0.1],
+            &[0.0, 1.0],
+            &[0.1, 0.9],
+            &[0.5, 0.5],
+            &[0.0, 0.2],
+        ]);
         let y = [0, 0, 1, 1, 2, 2];
         let p = LogisticParams::new().c(10.0).check().unwrap();
-        let (m, r) = p.fit(&x, &y, vec!["a".into(), "b".into(), "c".into()]).unwrap();
+        let (m, r) = p
+            .fit(&x, &y, vec!["a".into(), "b".into(), "c".into()])
+            .unwrap();
         assert!(r.converged, "{r:?}");
         let probs = m.predict_proba(&x);
         for (row, &t) in probs.iter().zip(&y) {

@@ -4,7 +4,7 @@
 mod logistic;
 mod params;
 
-pub use logistic::{sample_weights, FitReport, LogisticRegression};
+pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
 pub use params::{ClassWeight, LogisticParams, LogisticValidParams};
 
 use std::collections::BTreeMap;
@@ -213,7 +213,11 @@ pub fn fit(
 
 impl Model {
     /// Assembles a model from its parts.
-    pub fn new(features: Arc<FeatureExtractor>, classifier: LogisticRegression, training: TrainingInfo) -> Model {
+    pub fn new(
+        features: Arc<FeatureExtractor>,
+        classifier: LogisticRegression,
+        training: TrainingInfo,
+    ) -> Model {
         Model {
             format: MODEL_FORMAT.to_string(),
             format_version: FORMAT_VERSION,
@@ -247,7 +251,10 @@ impl Model {
         let top = |w: &[f64], sign: f64| -> Vec<(String, f64)> {
             let mut idx: Vec<usize> = (0..w.len()).collect();
             idx.sort_by(|&a, &b| (sign * w[b]).total_cmp(&(sign * w[a])).then(a.cmp(&b)));
-            idx.into_iter().take(n).map(|i| (names[i].clone(), w[i])).collect()
+            idx.into_iter()
+                .take(n)
+                .map(|i| (names[i].clone(), w[i]))
+                .collect()
         };
         if classes.len() == 2 {
             vec![
@@ -357,10 +364,15 @@ mod tests {
     use linfa::ParamGuard;
 
     fn tiny() -> Model {
-        let texts: Vec<String> = ["troops invade", "talks resume", "troops mass", "talks stall"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let texts: Vec<String> = [
+            "troops invade",
+            "talks resume",
+            "troops mass",
+            "talks stall",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let labels: Vec<String> = ["military", "diplomacy", "military", "diplomacy"]
             .iter()
             .map(|s| s.to_string())
@@ -408,17 +420,34 @@ mod tests {
     fn bad_files_are_named() {
         let json = tiny().to_json().unwrap();
         let p = Path::new("m.json");
-        assert!(matches!(Model::from_slice(p, b""), Err(ModelError::NotAModel { .. })));
-        assert!(matches!(Model::from_slice(p, b"a,b\n1,2"), Err(ModelError::NotAModel { .. })));
-        assert!(matches!(Model::from_slice(p, b"{\"x\": 1}"), Err(ModelError::NotAModel { .. })));
+        assert!(matches!(
+            Model::from_slice(p, b""),
+            Err(ModelError::NotAModel { .. })
+        ));
+        assert!(matches!(
+            Model::from_slice(p, b"a,b\n1,2"),
+            Err(ModelError::NotAModel { .. })
+        ));
+        assert!(matches!(
+            Model::from_slice(p, b"{\"x\": 1}"),
+            Err(ModelError::NotAModel { .. })
+        ));
         let truncated = &json.as_bytes()[..json.len() / 2];
         match Model::from_slice(p, truncated) {
-            Err(ModelError::Corrupt { reason, .. }) => assert!(reason.contains("truncated"), "{reason}"),
+            Err(ModelError::Corrupt { reason, .. }) => {
+                assert!(reason.contains("truncated"), "{reason}")
+            }
             other => panic!("{other:?}"),
         }
         let v2 = json.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
-        assert!(matches!(Model::from_slice(p, v2.as_bytes()), Err(ModelError::Version { found: 2, .. })));
+        assert!(matches!(
+            Model::from_slice(p, v2.as_bytes()),
+            Err(ModelError::Version { found: 2, .. })
+        ));
         let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
-        assert!(matches!(Model::from_slice(p, broken.as_bytes()), Err(ModelError::Inconsistent(_))));
+        assert!(matches!(
+            Model::from_slice(p, broken.as_bytes()),
+            Err(ModelError::Inconsistent(_))
+        ));
     }
 }

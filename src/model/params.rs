@@ -144,7 +144,10 @@ mod tests {
         ));
         assert!(matches!(
             LogisticParams::new().max_iter(0).check(),
-            Err(ModelError::InvalidParam { name: "max-iter", .. })
+            Err(ModelError::InvalidParam {
+                name: "max-iter",
+                ..
+            })
         ));
         assert_eq!(LogisticParams::new().c(2.0).check().unwrap().c(), 2.0);
     }

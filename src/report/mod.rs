@@ -160,21 +160,46 @@ pub fn wilson(x: usize, n: usize) -> (f64, f64) {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // At x = 0 or x = n the exact bound is 0 or 1; rounding would leave it a hair inside.
+    let lo = if x == 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if x == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
 }
 
 /// Pearson's chi-square test on a contingency table (rows × columns of counts). Rows and
 /// columns that are all zero are dropped; `None` when fewer than 2 remain either way.
 pub fn chi_square(table: &[Vec<usize>]) -> Option<ChiSquare> {
-    let rows: Vec<&Vec<usize>> = table.iter().filter(|r| r.iter().sum::<usize>() > 0).collect();
+    let rows: Vec<&Vec<usize>> = table
+        .iter()
+        .filter(|r| r.iter().sum::<usize>() > 0)
+        .collect();
     let ncol = rows.first()?.len();
-    let cols: Vec<usize> = (0..ncol).filter(|&j| rows.iter().map(|r| r[j]).sum::<usize>() > 0).collect();
+    let cols: Vec<usize> = (0..ncol)
+        .filter(|&j| rows.iter().map(|r| r[j]).sum::<usize>() > 0)
+        .collect();
     if rows.len() < 2 || cols.len() < 2 {
         return None;
     }
-    let n: f64 = rows.iter().flat_map(|r| cols.iter().map(|&j| r[j] as f64)).sum();
-    let row_tot: Vec<f64> = rows.iter().map(|r| cols.iter().map(|&j| r[j] as f64).sum()).collect();
-    let col_tot: Vec<f64> = cols.iter().map(|&j| rows.iter().map(|r| r[j] as f64).sum()).collect();
+    let n: f64 = rows
+        .iter()
+        .flat_map(|r| cols.iter().map(|&j| r[j] as f64))
+        .sum();
+    let row_tot: Vec<f64> = rows
+        .iter()
+        .map(|r| cols.iter().map(|&j| r[j] as f64).sum())
+        .collect();
+    let col_tot: Vec<f64> = cols
+        .iter()
+        .map(|&j| rows.iter().map(|r| r[j] as f64).sum())
+        .collect();
     let mut stat = 0.0;
     let mut low = 0usize;
     for (i, r) in rows.iter().enumerate() {
@@ -187,7 +212,9 @@ pub fn chi_square(table: &[Vec<usize>]) -> Option<ChiSquare> {
         }
     }
     let df = (rows.len() - 1) * (cols.len() - 1);
-    let p_value = ChiSquared::new(df as f64).map(|d| d.sf(stat)).unwrap_or(f64::NAN);
+    let p_value = ChiSquared::new(df as f64)
+        .map(|d| d.sf(stat))
+        .unwrap_or(f64::NAN);
     Some(ChiSquare {
         statistic: stat,
         df,
@@ -214,11 +241,15 @@ struct ModelColumns {
 pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
     let mut table = Rows::open(path, &opts.csv)?;
     let headers = table.headers.clone();
-    let gi = headers.iter().position(|h| *h == opts.by).ok_or_else(|| DataError::MissingColumn {
-        path: path.to_path_buf(),
-        column: opts.by.clone(),
-        available: headers.clone(),
-    })?;
+    let gi =
+        headers
+            .iter()
+            .position(|h| *h == opts.by)
+            .ok_or_else(|| DataError::MissingColumn {
+                path: path.to_path_buf(),
+                column: opts.by.clone(),
+                available: headers.clone(),
+            })?;
     let di = headers.iter().position(|h| h == "doc");
     let mut models: Vec<ModelColumns> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -245,7 +276,11 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
         });
     }
     if let Some(want) = &opts.model_name {
-        let available = models.iter().map(|m| m.name.clone()).collect::<Vec<_>>().join(", ");
+        let available = models
+            .iter()
+            .map(|m| m.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
         models.retain(|m| &m.name == want);
         if models.is_empty() {
             return Err(ReportError::UnknownModel {
@@ -255,7 +290,8 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
             });
         }
     }
-    let mut tallies: Vec<BTreeMap<String, Tally>> = models.iter().map(|_| BTreeMap::new()).collect();
+    let mut tallies: Vec<BTreeMap<String, Tally>> =
+        models.iter().map(|_| BTreeMap::new()).collect();
     while let Some(row) = table.next_row()? {
         let field = |i: usize| row.get(i).cloned().unwrap_or_default();
         let group = field(gi);
@@ -304,10 +340,18 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                         LabelShare {
                             label: label.clone(),
                             count: t.counts[c],
-                            share: if t.sentences == 0 { 0.0 } else { t.counts[c] as f64 / t.sentences as f64 },
+                            share: if t.sentences == 0 {
+                                0.0
+                            } else {
+                                t.counts[c] as f64 / t.sentences as f64
+                            },
                             ci_low: lo,
                             ci_high: hi,
-                            mean_probability: if t.sentences == 0 { 0.0 } else { t.prob_sums[c] / t.sentences as f64 },
+                            mean_probability: if t.sentences == 0 {
+                                0.0
+                            } else {
+                                t.prob_sums[c] / t.sentences as f64
+                            },
                         }
                     })
                     .collect(),
@@ -318,7 +362,8 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                 ..Tally::default()
             };
             for (g, t) in &tally {
-                all.docs.extend(t.docs.iter().map(|d| format!("{g}\u{1f}{d}")));
+                all.docs
+                    .extend(t.docs.iter().map(|d| format!("{g}\u{1f}{d}")));
                 all.sentences += t.sentences;
                 for c in 0..classes.len() {
                     all.counts[c] += t.counts[c];
@@ -348,14 +393,17 @@ struct Rows {
     path: PathBuf,
     headers: Vec<String>,
     line: u64,
-    csv: Option<data::Table<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn std::io::Read>>>>,
+    csv: Option<data::Table<data::TableReader>>,
     jsonl: Option<std::io::Lines<std::io::BufReader<std::fs::File>>>,
     first: Option<Vec<String>>,
 }
 
 impl Rows {
     fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, ReportError> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         if !matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
             let t = data::open_table(path, opts)?;
             return Ok(Rows {
@@ -383,7 +431,12 @@ impl Rows {
         };
         match rows.next_json(true)? {
             Some(first) => rows.first = Some(first),
-            None => return Err(DataError::Empty { path: path.to_path_buf() }.into()),
+            None => {
+                return Err(DataError::Empty {
+                    path: path.to_path_buf(),
+                }
+                .into())
+            }
         }
         Ok(rows)
     }
@@ -394,7 +447,11 @@ impl Rows {
                 return Ok(None);
             }
             self.line = t.line();
-            return Ok(Some((0..self.headers.len()).map(|i| t.field(i)).collect::<Result<_, _>>()?));
+            return Ok(Some(
+                (0..self.headers.len())
+                    .map(|i| t.field(i))
+                    .collect::<Result<_, _>>()?,
+            ));
         }
         if let Some(first) = self.first.take() {
             return Ok(Some(first));
@@ -417,8 +474,11 @@ impl Rows {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
-            let obj = v.as_object().ok_or_else(|| err("expected a JSON object per line".into()))?;
+            let v: serde_json::Value =
+                serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
+            let obj = v
+                .as_object()
+                .ok_or_else(|| err("expected a JSON object per line".into()))?;
             if set_headers {
                 self.headers = obj.keys().cloned().collect();
             }
@@ -480,18 +540,27 @@ mod tests {
             by: "outlet".into(),
             ..ReportOptions::default()
         };
-        assert!(matches!(build(&csv, &missing), Err(ReportError::Data(DataError::MissingColumn { .. }))));
+        assert!(matches!(
+            build(&csv, &missing),
+            Err(ReportError::Data(DataError::MissingColumn { .. }))
+        ));
         let named = ReportOptions {
             model_name: Some("zz".into()),
             ..ReportOptions::default()
         };
-        assert!(matches!(build(&csv, &named), Err(ReportError::UnknownModel { .. })));
+        assert!(matches!(
+            build(&csv, &named),
+            Err(ReportError::UnknownModel { .. })
+        ));
     }
 
     #[test]
     fn wilson_matches_scipy() {
         let (lo, hi) = wilson(12, 50);
-        assert!((lo - 0.1429739139699173).abs() < 1e-12 && (hi - 0.3741268375794292).abs() < 1e-12, "{lo} {hi}");
+        assert!(
+            (lo - 0.1429739139699173).abs() < 1e-12 && (hi - 0.3741268375794292).abs() < 1e-12,
+            "{lo} {hi}"
+        );
         let (lo, hi) = wilson(0, 10);
         assert!(lo == 0.0 && (hi - 0.27753279986288926).abs() < 1e-12);
         assert_eq!(wilson(0, 0), (0.0, 1.0));
@@ -501,12 +570,26 @@ mod tests {
     fn chi_square_matches_scipy() {
         let c = chi_square(&[vec![10, 20], vec![30, 15]]).unwrap();
         assert!((c.statistic - 8.035714285714285).abs() < 1e-9);
-        assert!((c.p_value - 0.0045863920802535025).abs() < 1e-12, "{}", c.p_value);
+        assert!(
+            (c.p_value - 0.0045863920802535025).abs() < 1e-12,
+            "{}",
+            c.p_value
+        );
         assert_eq!(c.df, 1);
-        let t = [vec![60, 26], vec![11, 19], vec![54, 62], vec![8, 27], vec![27, 27]];
+        let t = [
+            vec![60, 26],
+            vec![11, 19],
+            vec![54, 62],
+            vec![8, 27],
+            vec![27, 27],
+        ];
         let c = chi_square(&t).unwrap();
         assert!((c.statistic - 26.438344966695574).abs() < 1e-9);
-        assert!((c.p_value - 2.5814318108601174e-05).abs() < 1e-12, "{}", c.p_value);
+        assert!(
+            (c.p_value - 2.5814318108601174e-05).abs() < 1e-12,
+            "{}",
+            c.p_value
+        );
         assert_eq!(c.df, 4);
         assert!(chi_square(&[vec![1, 2]]).is_none());
         assert!(chi_square(&[vec![1, 0], vec![3, 0]]).is_none());

@@ -21,7 +21,8 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
         ReportFormat::Markdown => markdown(report),
         ReportFormat::Csv => csv_long(report),
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            let mut s = serde_json::to_string_pretty(report)
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
             s.push('\n');
             s
         }
@@ -51,7 +52,14 @@ fn markdown(r: &Report) -> String {
         let row = |g: &GroupSummary, s: &mut String| {
             let _ = write!(s, "| {} | {} | {} |", g.group, g.documents, g.sentences);
             for l in &g.labels {
-                let _ = write!(s, " {} [{}–{}] ({}) |", pct(l.share), pct(l.ci_low), pct(l.ci_high), l.count);
+                let _ = write!(
+                    s,
+                    " {} [{}–{}] ({}) |",
+                    pct(l.share),
+                    pct(l.ci_low),
+                    pct(l.ci_high),
+                    l.count
+                );
             }
             s.push('\n');
         };
@@ -111,13 +119,32 @@ fn markdown(r: &Report) -> String {
 fn csv_long(r: &Report) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "model", "by", "group", "documents", "sentences", "label", "count", "share", "ci_low", "ci_high",
-        "mean_probability", "chi_square", "df", "p_value",
+        "model",
+        "by",
+        "group",
+        "documents",
+        "sentences",
+        "label",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "mean_probability",
+        "chi_square",
+        "df",
+        "p_value",
     ]);
     for m in &r.models {
-        let (chi, df, p) = m.chi_square.as_ref().map_or((String::new(), String::new(), String::new()), |c| {
-            (format!("{:.6}", c.statistic), c.df.to_string(), format!("{:.6e}", c.p_value))
-        });
+        let (chi, df, p) =
+            m.chi_square
+                .as_ref()
+                .map_or((String::new(), String::new(), String::new()), |c| {
+                    (
+                        format!("{:.6}", c.statistic),
+                        c.df.to_string(),
+                        format!("{:.6e}", c.p_value),
+                    )
+                });
         for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
             for l in &g.labels {
                 let _ = w.write_record([

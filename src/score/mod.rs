@@ -54,7 +54,12 @@ pub enum InputFormat {
 impl InputFormat {
     /// Guesses from the file extension (`.csv`, `.tsv`, `.jsonl`, `.ndjson`; anything else is text).
     pub fn from_path(p: &Path) -> InputFormat {
-        match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("csv" | "tsv") => InputFormat::Csv,
             Some("jsonl" | "ndjson") => InputFormat::Jsonl,
             _ => InputFormat::Text,
@@ -90,6 +95,8 @@ pub struct ScoreOptions {
     pub csv: CsvOptions,
     /// Output format.
     pub format: OutputFormat,
+    /// Start each row with an `id` column, `<source>_<doc>_<index>` (for labelling sheets).
+    pub with_id: bool,
 }
 
 impl Default for ScoreOptions {
@@ -103,6 +110,7 @@ impl Default for ScoreOptions {
             stdin_format: InputFormat::Text,
             csv: CsvOptions::default(),
             format: OutputFormat::Csv,
+            with_id: false,
         }
     }
 }
@@ -206,7 +214,10 @@ pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Sco
 
 /// The output header: `source, doc, index, text`, then each model's label and probabilities.
 pub fn header(models: &[NamedModel]) -> Vec<String> {
-    let mut h: Vec<String> = ["source", "doc", "index", "text"].iter().map(|s| s.to_string()).collect();
+    let mut h: Vec<String> = ["source", "doc", "index", "text"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for m in models {
         h.push(format!("{}_label", m.name));
         for c in m.model.classes() {
@@ -229,12 +240,17 @@ pub fn score(
         .iter()
         .map(|m| m.model.scorer())
         .collect::<Result<_, _>>()?;
-    let header = Arc::new(header(models));
+    let mut header = header(models);
+    if opts.with_id {
+        header.insert(0, "id".to_string());
+    }
+    let header = Arc::new(header);
     let write_err = |e: std::io::Error| ScoreError::Write(e.to_string());
     if opts.format == OutputFormat::Csv {
         let mut enc = Encoder::new(OutputFormat::Csv, &header);
         enc.row(&header).map_err(ScoreError::Write)?;
-        out.write_all(&enc.take().map_err(ScoreError::Write)?).map_err(write_err)?;
+        out.write_all(&enc.take().map_err(ScoreError::Write)?)
+            .map_err(write_err)?;
     }
     let mut writer = out;
     let mut summary = ScoreSummary::default();
@@ -251,7 +267,10 @@ pub fn score(
             enc: Encoder::new(opts.format, &header),
         })
         .collect();
-    let mut flush = |batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut &mut dyn Write| -> Result<(), ScoreError> {
+    let mut flush = |batch: &mut Vec<Doc>,
+                     summary: &mut ScoreSummary,
+                     writer: &mut &mut dyn Write|
+     -> Result<(), ScoreError> {
         let chunk = batch.len().div_ceil(threads).max(1);
         let results: Vec<Result<(Vec<u8>, usize), String>> = workers
             .par_iter_mut()
@@ -260,7 +279,7 @@ pub fn score(
                 let mut bytes = Vec::new();
                 let mut rows = 0;
                 for d in docs {
-                    let (b, n) = score_doc(d, w, opts.no_split)?;
+                    let (b, n) = score_doc(d, w, opts)?;
                     bytes.extend_from_slice(&b);
                     rows += n;
                 }
@@ -284,7 +303,10 @@ pub fn score(
         } else {
             InputFormat::from_path(path)
         };
-        let mut push = |d: Doc, batch: &mut Vec<Doc>, summary: &mut ScoreSummary, writer: &mut &mut dyn Write| {
+        let mut push = |d: Doc,
+                        batch: &mut Vec<Doc>,
+                        summary: &mut ScoreSummary,
+                        writer: &mut &mut dyn Write| {
             batch_bytes += d.text.len();
             batch.push(d);
             if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
@@ -359,14 +381,23 @@ pub fn score(
     Ok(summary)
 }
 
-fn parse_jsonl(path: &Path, line: u64, bytes: &[u8], opts: &ScoreOptions, row: usize) -> Result<Doc, ScoreError> {
+fn parse_jsonl(
+    path: &Path,
+    line: u64,
+    bytes: &[u8],
+    opts: &ScoreOptions,
+    row: usize,
+) -> Result<Doc, ScoreError> {
     let jerr = |message: String| DataError::Json {
         path: path.to_path_buf(),
         line,
         message,
     };
-    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
-    let obj = v.as_object().ok_or_else(|| jerr("expected a JSON object per line".into()))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| jerr("expected a JSON object per line".into()))?;
     let field = |name: &str| -> Result<Option<String>, DataError> {
         match obj.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),
@@ -377,7 +408,11 @@ fn parse_jsonl(path: &Path, line: u64, bytes: &[u8], opts: &ScoreOptions, row: u
     };
     let text = field(&opts.text)?.ok_or_else(|| {
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        jerr(format!("no field {:?}; the fields are: {}", opts.text, keys.join(", ")))
+        jerr(format!(
+            "no field {:?}; the fields are: {}",
+            opts.text,
+            keys.join(", ")
+        ))
     })?;
     let source = match &opts.source {
         Some(c) => field(c)?.unwrap_or_default(),
@@ -434,7 +469,11 @@ fn source_of(path: &Path, opts: &ScoreOptions) -> String {
     }
     path.canonicalize()
         .ok()
-        .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|s| s.to_string_lossy().into_owned()))
+        .and_then(|p| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .unwrap_or_default()
 }
 
@@ -442,7 +481,9 @@ fn doc_of(path: &Path) -> String {
     if path == Path::new("-") {
         return "stdin".into();
     }
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Per-thread scoring state: scorers, buffers, and the encoder of output rows.
@@ -454,19 +495,21 @@ struct Worker {
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().buffer_capacity(4096).from_writer(Vec::new())
+    csv::WriterBuilder::new()
+        .buffer_capacity(4096)
+        .from_writer(Vec::new())
 }
 
 /// Encodes rows as CSV or JSON Lines into a byte buffer.
 enum Encoder {
-    Csv(csv::Writer<Vec<u8>>),
+    Csv(Box<csv::Writer<Vec<u8>>>),
     Json(Vec<u8>, Arc<Vec<String>>),
 }
 
 impl Encoder {
     fn new(format: OutputFormat, header: &Arc<Vec<String>>) -> Encoder {
         match format {
-            OutputFormat::Csv => Encoder::Csv(csv_writer()),
+            OutputFormat::Csv => Encoder::Csv(Box::new(csv_writer())),
             OutputFormat::Jsonl => Encoder::Json(Vec::new(), header.clone()),
         }
     }
@@ -478,13 +521,18 @@ impl Encoder {
                 let mut obj = serde_json::Map::new();
                 for (k, v) in header.iter().zip(cells) {
                     let value = if k == "index" {
-                        v.parse::<u64>()
-                            .map_or_else(|_| serde_json::Value::String(v.clone()), serde_json::Value::from)
+                        v.parse::<u64>().map_or_else(
+                            |_| serde_json::Value::String(v.clone()),
+                            serde_json::Value::from,
+                        )
                     } else if k.contains("_p_") {
                         v.parse::<f64>()
                             .ok()
                             .and_then(serde_json::Number::from_f64)
-                            .map_or_else(|| serde_json::Value::String(v.clone()), serde_json::Value::Number)
+                            .map_or_else(
+                                || serde_json::Value::String(v.clone()),
+                                serde_json::Value::Number,
+                            )
                     } else {
                         serde_json::Value::String(v.clone())
                     };
@@ -501,7 +549,7 @@ impl Encoder {
     fn take(&mut self) -> Result<Vec<u8>, String> {
         match self {
             Encoder::Csv(w) => {
-                let full = std::mem::replace(w, csv_writer());
+                let full = std::mem::replace(w.as_mut(), csv_writer());
                 full.into_inner().map_err(|e| e.to_string())
             }
             Encoder::Json(buf, _) => Ok(std::mem::take(buf)),
@@ -510,7 +558,7 @@ impl Encoder {
 }
 
 /// Scores one document; returns its encoded rows and their number.
-fn score_doc(d: &Doc, w: &mut Worker, no_split: bool) -> Result<(Vec<u8>, usize), String> {
+fn score_doc(d: &Doc, w: &mut Worker, opts: &ScoreOptions) -> Result<(Vec<u8>, usize), String> {
     use std::fmt::Write as _;
     let mut rows = 0usize;
     let mut result = Ok(());
@@ -518,16 +566,25 @@ fn score_doc(d: &Doc, w: &mut Worker, no_split: bool) -> Result<(Vec<u8>, usize)
         if result.is_err() {
             return;
         }
-        let ncells = 4 + w.scorers.iter().map(|s| 1 + s.model().classes().len()).sum::<usize>();
+        let first = usize::from(opts.with_id);
+        let ncells = first
+            + 4
+            + w.scorers
+                .iter()
+                .map(|s| 1 + s.model().classes().len())
+                .sum::<usize>();
         w.cells.resize_with(ncells, String::new);
         for c in w.cells.iter_mut() {
             c.clear();
         }
-        w.cells[0].push_str(&d.source);
-        w.cells[1].push_str(&d.doc);
-        let _ = write!(w.cells[2], "{index}");
-        w.cells[3].push_str(text);
-        let mut k = 4;
+        if opts.with_id {
+            let _ = write!(w.cells[0], "{}_{}_{index:03}", d.source, d.doc);
+        }
+        w.cells[first].push_str(&d.source);
+        w.cells[first + 1].push_str(&d.doc);
+        let _ = write!(w.cells[first + 2], "{index}");
+        w.cells[first + 3].push_str(text);
+        let mut k = first + 4;
         for s in w.scorers.iter_mut() {
             s.proba_into(text, &mut w.probs);
             let best = (0..w.probs.len())
@@ -543,7 +600,7 @@ fn score_doc(d: &Doc, w: &mut Worker, no_split: bool) -> Result<(Vec<u8>, usize)
         result = w.enc.row(&w.cells);
         rows += 1;
     };
-    if no_split {
+    if opts.no_split {
         emit(0, &d.text);
     } else {
         let mut i = 0;

@@ -148,7 +148,9 @@ impl Clone for Analyzer {
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Analyzer").field("config", &self.config).finish()
+        f.debug_struct("Analyzer")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -164,9 +166,9 @@ impl Analyzer {
             source: Box::new(e),
         })?;
         let stemmer = match (config.analyzer, config.stem) {
-            (AnalyzerKind::Word, Some(lang)) => {
-                Some(std::sync::Arc::new(rust_stemmers::Stemmer::create(lang.algorithm())))
-            }
+            (AnalyzerKind::Word, Some(lang)) => Some(std::sync::Arc::new(
+                rust_stemmers::Stemmer::create(lang.algorithm()),
+            )),
             _ => None,
         };
         let stop = std::sync::Arc::new(config.stop_words.words().into_iter().collect());
@@ -342,7 +344,11 @@ fn word_runs(text: &str, mut f: impl FnMut(usize, usize)) {
 }
 
 /// Lowercase and accent stripping, in scikit-learn's order.
-fn preprocess(text: &str, lowercase: bool, strip: Option<StripAccents>) -> std::borrow::Cow<'_, str> {
+fn preprocess(
+    text: &str,
+    lowercase: bool,
+    strip: Option<StripAccents>,
+) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     let mut s: Cow<'_, str> = Cow::Borrowed(text);
     if lowercase {
@@ -357,9 +363,11 @@ fn preprocess(text: &str, lowercase: bool, strip: Option<StripAccents>) -> std::
     match strip {
         None => s,
         Some(_) if s.is_ascii() => s,
-        Some(StripAccents::Unicode) => {
-            Cow::Owned(s.nfkd().filter(|c| canonical_combining_class(*c) == 0).collect())
-        }
+        Some(StripAccents::Unicode) => Cow::Owned(
+            s.nfkd()
+                .filter(|c| canonical_combining_class(*c) == 0)
+                .collect(),
+        ),
         Some(StripAccents::Ascii) => Cow::Owned(s.nfkd().filter(char::is_ascii).collect()),
     }
 }
@@ -443,7 +451,10 @@ mod tests {
     fn char_wb_matches_sklearn_rules() {
         // sklearn: TfidfVectorizer(analyzer="char_wb", ngram_range=(2,3)).build_analyzer()("ab c")
         let mut a = Analyzer::new(&cfg(AnalyzerKind::CharWb, (2, 3))).unwrap();
-        assert_eq!(a.terms("ab c"), [" a", "ab", "b ", " ab", "ab ", " c", "c ", " c "]);
+        assert_eq!(
+            a.terms("ab c"),
+            [" a", "ab", "b ", " ab", "ab ", " c", "c ", " c "]
+        );
         // A word shorter than n is emitted once, padded, and ends the loop over n.
         let mut a = Analyzer::new(&cfg(AnalyzerKind::CharWb, (4, 5))).unwrap();
         assert_eq!(a.terms("a"), [" a "]);
@@ -460,7 +471,10 @@ mod tests {
     fn accents() {
         let mut c = cfg(AnalyzerKind::Word, (1, 1));
         c.strip_accents = Some(StripAccents::Unicode);
-        assert_eq!(Analyzer::new(&c).unwrap().terms("Café Zelenskyy"), ["cafe", "zelenskyy"]);
+        assert_eq!(
+            Analyzer::new(&c).unwrap().terms("Café Zelenskyy"),
+            ["cafe", "zelenskyy"]
+        );
     }
 
     #[test]
@@ -485,9 +499,15 @@ mod tests {
     #[test]
     fn bad_config() {
         let mut c = cfg(AnalyzerKind::Word, (2, 1));
-        assert!(matches!(Analyzer::new(&c), Err(TextError::NgramRange { min: 2, max: 1 })));
+        assert!(matches!(
+            Analyzer::new(&c),
+            Err(TextError::NgramRange { min: 2, max: 1 })
+        ));
         c.ngram_range = (1, 1);
         c.token_pattern = "(".into();
-        assert!(matches!(Analyzer::new(&c), Err(TextError::TokenPattern { .. })));
+        assert!(matches!(
+            Analyzer::new(&c),
+            Err(TextError::TokenPattern { .. })
+        ));
     }
 }

@@ -33,11 +33,11 @@ pub struct Sentence<'a> {
 /// Matched case-sensitively against the word before the stop.
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Cpt", "Sgt", "Cpl",
-    "Pvt", "Adm", "Brig", "Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Amb", "Sec",
-    "Supt", "Insp", "Det", "St", "Mt", "Ft", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Corp", "Ltd", "Co", "Bros",
-    "vs", "v", "cf", "approx", "Approx", "est", "Est", "al", "e.g", "i.e", "Fig", "fig", "ca",
-    "Vol", "vol", "pp", "Ph.D", "Ave", "Blvd", "Rd", "Univ", "Dept", "Gov't", "Mme", "Mlle",
+    "Pvt", "Adm", "Brig", "Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Amb", "Sec", "Supt",
+    "Insp", "Det", "St", "Mt", "Ft", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Corp", "Ltd", "Co", "Bros", "vs", "v", "cf",
+    "approx", "Approx", "est", "Est", "al", "e.g", "i.e", "Fig", "fig", "ca", "Vol", "vol", "pp",
+    "Ph.D", "Ave", "Blvd", "Rd", "Univ", "Dept", "Gov't", "Mme", "Mlle",
 ];
 
 /// Abbreviations that only hold before a number (`No. 5`, `Art. 5`).
@@ -45,13 +45,49 @@ const NUMBER_ABBREVIATIONS: &[&str] = &["No", "Nos", "Art", "Para", "Nr", "p"];
 
 /// Words that, after a dotted abbreviation such as `U.S.`, show a new sentence has begun.
 const SENTENCE_OPENERS: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I",
-    "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "If",
-    "When", "While", "After", "Before", "As", "Yet", "So", "However", "Meanwhile", "Still",
-    "Some", "Many", "Most",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "Our",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "As",
+    "Yet",
+    "So",
+    "However",
+    "Meanwhile",
+    "Still",
+    "Some",
+    "Many",
+    "Most",
 ];
 
-const BULLETS: &[char] = &['•', '-', '*', '–', '—', '▪', '◦', '‣', '·', '●', '○', '■', '□'];
+const BULLETS: &[char] = &[
+    '•', '-', '*', '–', '—', '▪', '◦', '‣', '·', '●', '○', '■', '□',
+];
 const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '›'];
 const OPENERS: &[char] = &['"', '\'', '“', '‘', '«', '(', '[', '‹'];
 const TERMINALS: &[char] = &['.', '!', '?', '…'];
@@ -111,7 +147,9 @@ fn blocks(text: &str) -> Vec<Range<usize>> {
             let first = text[body.clone()].chars().next();
             let continues = !prev_blank
                 && !marker
-                && !prev.ends_with(|c: char| TERMINALS.contains(&c) || CLOSERS.contains(&c) || c == ':')
+                && !prev.ends_with(|c: char| {
+                    TERMINALS.contains(&c) || CLOSERS.contains(&c) || c == ':'
+                })
                 && first.is_some_and(|c| c.is_lowercase());
             if continues {
                 last.end = body.end;
@@ -197,10 +235,7 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
         let first = after_space.chars().next();
         let starts_sentence = if spaced {
             first.is_some_and(|ch| {
-                ch.is_uppercase()
-                    || ch.is_ascii_digit()
-                    || OPENERS.contains(&ch)
-                    || ch == '•'
+                ch.is_uppercase() || ch.is_ascii_digit() || OPENERS.contains(&ch) || ch == '•'
             })
         } else {
             // "war.Russia": a capital then a lower-case letter, straight after the stop
@@ -231,7 +266,9 @@ fn word_before(s: &str, i: usize) -> &str {
     let head = &s[..i];
     let start = head
         .rfind(|c: char| c.is_whitespace() || OPENERS.contains(&c))
-        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |p| {
+            p + head[p..].chars().next().map_or(1, char::len_utf8)
+        });
     &head[start..]
 }
 
@@ -294,7 +331,11 @@ mod tests {
     fn us_abbreviation_and_opener() {
         assert_eq!(
             split("The U.S. Army moved. Troops left the U.S. The talks ended."),
-            ["The U.S. Army moved.", "Troops left the U.S.", "The talks ended."]
+            [
+                "The U.S. Army moved.",
+                "Troops left the U.S.",
+                "The talks ended."
+            ]
         );
     }
 
@@ -302,15 +343,26 @@ mod tests {
     fn quotes_after_stop_stay_with_sentence() {
         assert_eq!(
             split("They wrote: “It continues.” He added: \"Never.\" ‘Fine.’ Next one."),
-            ["They wrote: “It continues.”", "He added: \"Never.\"", "‘Fine.’", "Next one."]
+            [
+                "They wrote: “It continues.”",
+                "He added: \"Never.\"",
+                "‘Fine.’",
+                "Next one."
+            ]
         );
     }
 
     #[test]
     fn missing_space_after_stop() {
-        assert_eq!(split("It was war.Russia denied it."), ["It was war.", "Russia denied it."]);
+        assert_eq!(
+            split("It was war.Russia denied it."),
+            ["It was war.", "Russia denied it."]
+        );
         // ...but not after an initial.
-        assert_eq!(split("The firm R.Politik said so."), ["The firm R.Politik said so."]);
+        assert_eq!(
+            split("The firm R.Politik said so."),
+            ["The firm R.Politik said so."]
+        );
     }
 
     #[test]
@@ -346,7 +398,11 @@ mod tests {
     fn hard_wrapped_lines_are_joined() {
         assert_eq!(
             split("The troops moved towards\nthe border last week. Then\nThey stopped."),
-            ["The troops moved towards\nthe border last week.", "Then", "They stopped."]
+            [
+                "The troops moved towards\nthe border last week.",
+                "Then",
+                "They stopped."
+            ]
         );
     }
 
@@ -354,7 +410,12 @@ mod tests {
     fn percent_decimal_questions_and_ellipsis() {
         assert_eq!(
             split("Support fell to 70%. Is that enough? Maybe… Nobody knows...no one."),
-            ["Support fell to 70%.", "Is that enough?", "Maybe…", "Nobody knows...no one."]
+            [
+                "Support fell to 70%.",
+                "Is that enough?",
+                "Maybe…",
+                "Nobody knows...no one."
+            ]
         );
     }
 
