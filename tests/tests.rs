@@ -4,6 +4,8 @@
 /// Helpers: a temporary work directory that runs the binary.
 mod util;
 
+/// Tests on BABE (need ../shared).
+mod babe;
 /// train → inspect → score → report through the binary.
 mod cli_end_to_end;
 /// Bad input and bad usage: exit codes and messages.
