@@ -33,7 +33,7 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 5)]
     folds: usize,
     /// Grid search: KEY=V1,V2,... (repeatable). Keys: c, ngram-range, char-wb, analyzer,
-    /// min-df, max-df, sublinear-tf, class-weight, stem, stop-words. Separate range values
+    /// min-df, max-df, sublinear-tf, nb, class-weight, stem, stop-words. Separate range values
     /// with ':' (ngram-range=1,1:1,2; char-wb=none:2,5).
     #[arg(long, value_name = "KEY=VALUES")]
     grid: Vec<String>,
@@ -296,6 +296,10 @@ fn apply(c: &mut Config, key: &str, v: &str) -> Result<()> {
         "min-df" => main.min_df = DocFreq::parse("min-df", v)?,
         "max-df" => main.max_df = DocFreq::parse("max-df", v)?,
         "sublinear-tf" => main.sublinear_tf = parse_bool(v)?,
+        "nb" => {
+            let on = parse_bool(v)?;
+            c.features.iter_mut().for_each(|p| p.nb = on);
+        }
         "stem" => {
             main.analyzer.stem = match v {
                 "none" => None,
@@ -318,11 +322,11 @@ fn apply(c: &mut Config, key: &str, v: &str) -> Result<()> {
             }
         }
         _ => bail!(
-            "unknown grid key {key:?}; keys: c, ngram-range, char-wb, analyzer, min-df, max-df, sublinear-tf, class-weight, stem, stop-words"
+            "unknown grid key {key:?}; keys: c, ngram-range, char-wb, analyzer, min-df, max-df, sublinear-tf, nb, class-weight, stem, stop-words"
         ),
     }
     // Keep the char_wb part's shared settings in step with the main part.
-    if c.features.len() > 1 && matches!(key, "min-df" | "max-df" | "sublinear-tf") {
+    if c.features.len() > 1 && matches!(key, "min-df" | "max-df" | "sublinear-tf" | "nb") {
         let range = c.features[1].analyzer.ngram_range;
         c.features[1] = char_wb_part(&c.features[0], range);
     }

@@ -168,6 +168,10 @@ struct FeatureArgs {
     /// Token regex (word analyzer).
     #[arg(long, default_value = DEFAULT_TOKEN_PATTERN, help_heading = "Features")]
     token_pattern: String,
+    /// Scale every term by its naive-Bayes log-count ratio learnt from the training labels
+    /// (Wang & Manning 2012; with 3+ classes the largest one-vs-rest ratio), before normalising.
+    #[arg(long, help_heading = "Features")]
+    nb: bool,
     /// Add char_wb n-grams of this range (e.g. 2,5) beside the main analyzer's features,
     /// each part normalised separately (as scikit-learn's FeatureUnion).
     #[arg(long, value_name = "MIN,MAX", value_parser = parse_range, help_heading = "Features")]
@@ -256,6 +260,7 @@ impl FeatureArgs {
                 NormArg::L2 => Norm::L2,
                 NormArg::None => Norm::None,
             },
+            nb: self.nb,
         })
     }
 }

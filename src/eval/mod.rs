@@ -140,7 +140,12 @@ fn fit_predict(
 ) -> Result<Vec<Vec<f64>>, ModelError> {
     let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
     let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
-    let fx = std::sync::Arc::new(FeatureExtractor::fit(&config.features, &train_texts)?);
+    let fx = std::sync::Arc::new(FeatureExtractor::fit_supervised(
+        &config.features,
+        &train_texts,
+        &train_y,
+        classes.len(),
+    )?);
     let mut v = fx.vectorizer()?;
     let x = v.transform_batch(&train_texts);
     let (clf, _) = config.params.fit(&x, &train_y, classes.to_vec())?;

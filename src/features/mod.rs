@@ -140,6 +140,10 @@ pub struct TfidfConfig {
     pub smooth_idf: bool,
     /// Row normalisation. Default l2.
     pub norm: Norm,
+    /// Scale each term by its naive-Bayes log-count ratio (Wang & Manning 2012), learnt from
+    /// the training labels, before normalisation. Default false.
+    #[serde(default)]
+    pub nb: bool,
 }
 
 impl Default for TfidfConfig {
@@ -152,6 +156,7 @@ impl Default for TfidfConfig {
             sublinear_tf: false,
             smooth_idf: true,
             norm: Norm::L2,
+            nb: false,
         }
     }
 }
@@ -167,6 +172,10 @@ pub struct FittedTfidf {
     pub df: Vec<u32>,
     /// Inverse document frequency of each term.
     pub idf: Vec<f64>,
+    /// Naive-Bayes scale of each term (with `nb`): the largest |log-count ratio| of the term
+    /// over the classes, one class against the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nb_scale: Option<Vec<f64>>,
 }
 
 /// A fitted feature extractor: one or more TF-IDF parts laid side by side.
@@ -217,6 +226,58 @@ impl FeatureExtractor {
         })
     }
 
+    /// Fits as [`FeatureExtractor::fit`], then learns the naive-Bayes scale of the parts that
+    /// ask for it (`nb`) from the labels `y` (class indices, `n_classes` classes):
+    /// with `p` = 1 + the number of documents of class k containing the term, `q` the same for
+    /// the other classes, `r = ln((p/Σp) / (q/Σq))`, and the scale is `max_k |r_k|`.
+    pub fn fit_supervised<S: AsRef<str>>(
+        configs: &[TfidfConfig],
+        docs: &[S],
+        y: &[usize],
+        n_classes: usize,
+    ) -> Result<FeatureExtractor, FeatureError> {
+        let mut fx = Self::fit(configs, docs)?;
+        if !configs.iter().any(|c| c.nb) {
+            return Ok(fx);
+        }
+        let arc = std::sync::Arc::new(fx.clone());
+        let mut v = arc.vectorizer()?;
+        let n = fx.n_features();
+        let mut present = vec![vec![0u32; n]; n_classes];
+        let mut row = SparseRow::default();
+        for (d, &c) in docs.iter().zip(y) {
+            v.transform_into(d.as_ref(), &mut row);
+            for &j in &row.indices {
+                present[c][j as usize] += 1;
+            }
+        }
+        let mut offset = 0usize;
+        for part in fx.parts.iter_mut() {
+            let m = part.vocabulary.len();
+            if part.config.nb {
+                let mut scale = vec![0.0f64; m];
+                let total: Vec<u32> = (0..m)
+                    .map(|j| present.iter().map(|p| p[offset + j]).sum())
+                    .collect();
+                let classes = if n_classes == 2 { 1 } else { n_classes };
+                for pk in present.iter().take(classes) {
+                    let p: Vec<f64> = (0..m).map(|j| 1.0 + pk[offset + j] as f64).collect();
+                    let q: Vec<f64> = (0..m)
+                        .map(|j| 1.0 + (total[j] - pk[offset + j]) as f64)
+                        .collect();
+                    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
+                    for j in 0..m {
+                        let r = ((p[j] / sp) / (q[j] / sq)).ln().abs();
+                        scale[j] = scale[j].max(r);
+                    }
+                }
+                part.nb_scale = Some(scale);
+            }
+            offset += m;
+        }
+        Ok(fx)
+    }
+
     /// Total number of columns.
     pub fn n_features(&self) -> usize {
         self.parts.iter().map(|p| p.vocabulary.len()).sum()
@@ -255,6 +316,14 @@ impl FeatureExtractor {
             if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
                 return Err(FeatureError::Inconsistent(
                     "vocabulary is not sorted and unique".into(),
+                ));
+            }
+            if p.nb_scale
+                .as_ref()
+                .is_some_and(|s| s.len() != p.vocabulary.len())
+            {
+                return Err(FeatureError::Inconsistent(
+                    "nb_scale and vocabulary differ in length".into(),
                 ));
             }
             if p.idf.iter().any(|x| !x.is_finite()) {
@@ -311,7 +380,10 @@ impl Vectorizer {
                     tf += 1.0;
                     i += 1;
                 }
-                let v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
+                let mut v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
+                if let Some(scale) = &part.nb_scale {
+                    v *= scale[col as usize];
+                }
                 row.indices.push(col + *offset);
                 row.values.push(v);
             }
@@ -455,6 +527,7 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
         df: kept.iter().map(|k| k.1).collect(),
         vocabulary: kept.into_iter().map(|k| k.0).collect(),
         idf,
+        nb_scale: None,
     })
 }
 
@@ -519,6 +592,32 @@ mod tests {
         assert_eq!(
             DocFreq::parse("max-df", "0.5").unwrap(),
             DocFreq::Fraction(0.5)
+        );
+    }
+
+    #[test]
+    fn nb_scale_weights_discriminative_terms() {
+        // "war" only in class 1, "the" in every document: ratio ln((3/5)/(1/5)) ≈ 1.10 vs 0.
+        let docs = ["the war", "the war", "the talks", "the talks"];
+        let y = [1, 1, 0, 0];
+        let mut c = word((1, 1));
+        c.nb = true;
+        let fx = FeatureExtractor::fit_supervised(&[c], &docs, &y, 2).unwrap();
+        let p = &fx.parts[0];
+        assert_eq!(p.vocabulary, ["talks", "the", "war"]);
+        let s = p.nb_scale.as_ref().unwrap();
+        // p = 1 + presence in class 1 = [1, 3, 3] (sum 7); q = [3, 3, 1] (sum 7).
+        assert!((s[2] - 3f64.ln()).abs() < 1e-12, "{s:?}");
+        assert!((s[0] - 3f64.ln()).abs() < 1e-12);
+        assert!(s[1].abs() < 1e-12);
+        // Without `nb` nothing is learnt; with it, the common word gets no weight.
+        let plain = FeatureExtractor::fit_supervised(&[word((1, 1))], &docs, &y, 2).unwrap();
+        assert!(plain.parts[0].nb_scale.is_none());
+        let row = Arc::new(fx).vectorizer().unwrap().transform("the war");
+        assert_eq!(row.values.len(), 2);
+        assert!(
+            row.values[0].abs() < 1e-12 && (row.values[1] - 1.0).abs() < 1e-12,
+            "{row:?}"
         );
     }
 

@@ -205,7 +205,12 @@ pub fn fit(
         .iter()
         .map(|l| classes.binary_search(l).unwrap_or(0))
         .collect();
-    let fx = Arc::new(FeatureExtractor::fit(configs, texts)?);
+    let fx = Arc::new(FeatureExtractor::fit_supervised(
+        configs,
+        texts,
+        &y,
+        classes.len(),
+    )?);
     let x = fx.vectorizer()?.transform_batch(texts);
     let (clf, report) = params.fit(&x, &y, classes)?;
     Ok((fx, clf, report))
