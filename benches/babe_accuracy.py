@@ -21,7 +21,8 @@ For each task (label_bias, label_opinion; rows labelled 'No agreement' dropped):
   3. prints a setting-by-setting table (macro-F1 mean +- sd over folds,
      np.std ddof=0 as framelens), the best of each side, a probability-parity
      check on framelens's best setting, and the wall-clock/CPU time of each
-     side's whole grid;
+     side's whole grid (framelens with its default threads and again with
+     RAYON_NUM_THREADS=1; scikit-learn in this process with BLAS pinned to 1 thread);
   4. ablations of framelens features (stemming, stance-safe stop words, char_wb
      n-grams, min-df, n-gram range, ...), each at its best C/class-weight
      (framelens --grid over both), with the delta vs the sklearn-equivalent
@@ -29,7 +30,8 @@ For each task (label_bias, label_opinion; rows labelled 'No agreement' dropped):
      majority-class baseline;
   5. a small-data check: --small-reps seeded stratified subsamples of
      --small-n sentences per task, a few candidate default configurations,
-     scored both untuned (c=1, class-weight none) and at the best grid setting;
+     scored untuned (c=1, class-weight none / balanced) and at the grid setting
+     with the best mean over subsamples;
   6. optionally writes a machine-readable summary to --json-out.
 
 The framelens binary is copied to a temporary directory at start so that a
@@ -94,6 +96,8 @@ ABLATIONS = [
     ("cwb25", "+ char_wb 2,5", BASE_FLAGS + ["--char-wb", "2,5"]),
     ("stem+cwb25", "+ stemming + char_wb 2,5", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf", "--char-wb", "2,5"]),
     ("cwb25-only", "char_wb 2,5 alone (no word n-grams)", ["--analyzer", "char_wb", "--ngram-range", "2,5", "--min-df", "2", "--sublinear-tf"]),
+    ("nb+cwb16", "stem + word 1-3 + char_wb 1,6 + naive-Bayes scaling", ["--stem", "english", "--ngram-range", "1,3", "--min-df", "2", "--sublinear-tf", "--char-wb", "1,6", "--nb"]),
+    ("preset-best", "--preset best (the above at C 0.5, balanced)", ["--preset", "best"]),
     ("fl-defaults", "framelens train defaults: stem english, word 1-2, min-df 1, raw tf", ["--stem", "english", "--ngram-range", "1,2", "--min-df", "1"]),
 ]
 # More ablations with --extra (each char_wb one costs about a minute per task).

@@ -119,10 +119,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
     if let Some(model) = &a.model {
         return held_out(&a, model);
     }
-    let base = Config {
-        features: a.features.configs()?,
-        params: a.model_args.params()?,
-    };
+    let base = super::configure(&a.features, &a.model_args)?;
     let grid = expand_grid(&base, &a.grid)?;
     let data = a.data.read()?;
     eoutln!("{}", a.data.describe(&data))?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use framelens::eval::{self, Config};
+use framelens::eval;
 use framelens::model::{self, CrossValidation, Model, StopReason, TrainingInfo};
 
 use super::{check_out, DataArgs, FeatureArgs, ModelArgs};
@@ -36,10 +36,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     // Parse and check everything before reading data.
     let config = match &a.from_eval {
         Some(p) => super::eval::best_config(p)?,
-        None => Config {
-            features: a.features.configs()?,
-            params: a.model.params()?,
-        },
+        None => super::configure(&a.features, &a.model)?,
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;
     if let Some(k) = a.cv {
