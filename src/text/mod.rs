@@ -125,7 +125,7 @@ pub struct Analyzer {
     tokbuf: String,
     spans: Vec<(usize, usize)>,
     ngram: String,
-    chars: Vec<char>,
+    bounds: Vec<usize>,
 }
 
 impl Clone for Analyzer {
@@ -141,7 +141,7 @@ impl Clone for Analyzer {
             tokbuf: String::new(),
             spans: Vec::new(),
             ngram: String::new(),
-            chars: Vec::new(),
+            bounds: Vec::new(),
         }
     }
 }
@@ -183,7 +183,7 @@ impl Analyzer {
             tokbuf: String::new(),
             spans: Vec::new(),
             ngram: String::new(),
-            chars: Vec::new(),
+            bounds: Vec::new(),
         })
     }
 
@@ -269,45 +269,50 @@ impl Analyzer {
     fn char_wb_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
         let (min, max) = self.config.ngram_range;
         let text = collapse_whitespace(text);
+        // Each word is padded with a space; n-grams are emitted as slices of the padded word
+        // between character boundaries (`bounds`), so nothing is copied per n-gram.
+        let mut bounds = std::mem::take(&mut self.bounds);
         for word in text.split_whitespace() {
-            self.chars.clear();
-            self.chars.push(' ');
-            self.chars.extend(word.chars());
-            self.chars.push(' ');
-            let w_len = self.chars.len();
+            self.ngram.clear();
+            self.ngram.push(' ');
+            self.ngram.push_str(word);
+            self.ngram.push(' ');
+            bounds.clear();
+            bounds.extend(self.ngram.char_indices().map(|(i, _)| i));
+            bounds.push(self.ngram.len());
+            let w_len = bounds.len() - 1;
+            let padded = self.ngram.as_str();
             for n in min..=max {
                 // scikit-learn: the first window is always emitted, even if shorter than n;
                 // a word shorter than n ends the loop over n for that word.
                 let mut offset = 0;
-                self.ngram.clear();
-                self.ngram.extend(&self.chars[0..n.min(w_len)]);
-                emit(&self.ngram);
+                emit(&padded[..bounds[n.min(w_len)]]);
                 while offset + n < w_len {
                     offset += 1;
-                    self.ngram.clear();
-                    self.ngram.extend(&self.chars[offset..offset + n]);
-                    emit(&self.ngram);
+                    emit(&padded[bounds[offset]..bounds[offset + n]]);
                 }
                 if offset == 0 {
                     break;
                 }
             }
         }
+        self.bounds = bounds;
     }
 
     fn char_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
         let (min, max) = self.config.ngram_range;
         let text = collapse_whitespace(text);
-        self.chars.clear();
-        self.chars.extend(text.chars());
-        let len = self.chars.len();
+        let mut bounds = std::mem::take(&mut self.bounds);
+        bounds.clear();
+        bounds.extend(text.char_indices().map(|(i, _)| i));
+        bounds.push(text.len());
+        let len = bounds.len() - 1;
         for n in min..=max.min(len) {
             for i in 0..=(len - n) {
-                self.ngram.clear();
-                self.ngram.extend(&self.chars[i..i + n]);
-                emit(&self.ngram);
+                emit(&text[bounds[i]..bounds[i + n]]);
             }
         }
+        self.bounds = bounds;
     }
 }
 
