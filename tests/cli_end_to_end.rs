@@ -969,3 +969,148 @@ fn report_wilson_bounds_contain_zero_and_full_shares() {
         assert_eq!(framelens::report::wilson(n, n).1, 1.0, "n = {n}");
     }
 }
+
+// ---------------------------------------------------------------- split
+
+#[test]
+fn split_writes_the_sentences_score_will_see_with_ids() {
+    let d = Dir::new();
+    d.create_dir("articles/paper");
+    d.create(
+        "articles/paper/a1.txt",
+        "Talks collapse\n\nMr. Putin met Gen. Smith. Troops moved.\n",
+    );
+    let o = d.ok(&["split", "articles", "--out", "units.csv"]);
+    assert!(
+        o.stderr.contains("3 sentences from 1 documents"),
+        "{}",
+        o.stderr
+    );
+    let (header, rows) = parse_csv(&d.read_string("units.csv"));
+    assert_eq!(header, ["id", "source", "doc", "index", "text"]);
+    let texts: Vec<&str> = rows.iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Talks collapse",
+            "Mr. Putin met Gen. Smith.",
+            "Troops moved."
+        ]
+    );
+    assert_eq!(rows[2][0], "paper_a1_002");
+    assert_eq!(
+        (
+            rows[2][1].as_str(),
+            rows[2][2].as_str(),
+            rows[2][3].as_str()
+        ),
+        ("paper", "a1", "2")
+    );
+    // The same input refused as output.
+    d.err(&[
+        "split",
+        "articles/paper/a1.txt",
+        "--out",
+        "articles/paper/a1.txt",
+    ])
+    .stderr_has(&["also an input"]);
+}
+
+// ---------------------------------------------------------------- eval
+
+#[test]
+fn eval_grid_save_out_learning_curve_then_train_from_eval_and_held_out() {
+    let d = Dir::new();
+    d.labels();
+    let data = "labels_small.csv";
+    let common = [
+        "--data",
+        data,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--skip-label",
+        "No agreement",
+    ];
+    let mut args = vec!["eval"];
+    args.extend(common);
+    args.extend([
+        "--stem",
+        "none",
+        "--grid",
+        "c=0.5,4",
+        "--grid",
+        "class-weight=none:balanced",
+        "--learning-curve",
+        "--save",
+        "r.json",
+        "--out",
+        "oof.csv",
+        "--format",
+        "json",
+    ]);
+    let o = d.ok(&args);
+    let printed: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&d.read_string("r.json")).unwrap();
+    assert_eq!(printed, saved);
+    assert_eq!(saved["results"].as_array().unwrap().len(), 4);
+    assert_eq!(saved["rows"], 25);
+    assert_eq!(saved["learning_curve"].as_array().unwrap().len(), 10);
+    // The best setting is the one with the highest mean macro-F1.
+    let best_f1 = saved["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["macro_f1"][0].as_f64().unwrap())
+        .fold(f64::MIN, f64::max);
+    let best = saved["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["config"] == saved["best"])
+        .unwrap();
+    assert_eq!(best["macro_f1"][0].as_f64().unwrap(), best_f1);
+    // Out-of-fold predictions: every used row once, 5 folds, stratified (8/9/8 rows → 1-2 per fold).
+    let (header, rows) = parse_csv(&d.read_string("oof.csv"));
+    assert_eq!(&header[..5], ["row", "line", "fold", "gold", "predicted"]);
+    assert_eq!(rows.len(), 25);
+    for fold in 1..=5 {
+        for class in ["anti_kremlin", "neutral", "pro_kremlin"] {
+            let n = rows
+                .iter()
+                .filter(|r| r[2] == fold.to_string() && r[3] == class)
+                .count();
+            assert!((1..=2).contains(&n), "fold {fold} {class}: {n}");
+        }
+    }
+    // train --from-eval uses the best settings and stores the CV confusion matrix.
+    let mut args = vec!["train"];
+    args.extend(common);
+    args.extend(["--from-eval", "r.json", "--cv", "3", "--out", "m.json"]);
+    d.ok(&args);
+    let model: serde_json::Value = serde_json::from_str(&d.read_string("m.json")).unwrap();
+    assert_eq!(model["training"]["params"], saved["best"]["params"]);
+    assert_eq!(model["training"]["cross_validation"]["folds"], 3);
+    let confusion = model["training"]["cross_validation"]["confusion"]
+        .as_array()
+        .unwrap();
+    let total: u64 = confusion
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 25);
+    // Held-out evaluation of that model on its own training data: high accuracy, all rows.
+    let mut args = vec!["eval", "--model", "m.json", "--format", "json"];
+    args.extend(common);
+    let o = d.ok(&args);
+    let m: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(m["n"], 25);
+    assert!(m["accuracy"].as_f64().unwrap() > 0.9, "{m}");
+    // --preset best and --nb run on the fixture too.
+    let mut args = vec!["eval"];
+    args.extend(common);
+    args.extend(["--preset", "best", "--folds", "3"]);
+    d.ok(&args).stdout_has(&["macro-F1", "confusion matrix"]);
+}

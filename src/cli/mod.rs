@@ -463,6 +463,73 @@ impl CsvArgs {
     }
 }
 
+/// Texts to read: files, folders, tables or standard input (shared by `score` and `split`).
+#[derive(Debug, Clone, Args)]
+struct InputArgs {
+    /// Inputs: .txt files, directories of .txt files (source = directory name), .csv/.tsv or
+    /// .jsonl files with a text column, or - for standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Text column (CSV) or field (JSONL).
+    #[arg(long, value_name = "COL", default_value = "text")]
+    text: String,
+    /// Source: the column/field holding it (CSV, JSONL), or the name to use (.txt inputs).
+    #[arg(long, value_name = "COL|NAME")]
+    source: Option<String>,
+    /// Document id column/field (CSV, JSONL); default the row number (the file stem for .txt).
+    #[arg(long, value_name = "COL")]
+    doc: Option<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    csv: CsvArgs,
+}
+
+impl InputArgs {
+    /// Scoring options for these inputs (the rest at their defaults).
+    fn options(&self) -> framelens::score::ScoreOptions {
+        framelens::score::ScoreOptions {
+            text: self.text.clone(),
+            source: self.source.clone(),
+            doc: self.doc.clone(),
+            source_name: self.source.clone(),
+            csv: self.csv.options(),
+            ..framelens::score::ScoreOptions::default()
+        }
+    }
+}
+
+/// Runs `write` on `--out` (a temporary file renamed into place when `write` succeeds) or on
+/// standard output.
+fn with_output<T>(
+    out: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<T>,
+) -> Result<T> {
+    use std::io::Write as _;
+    match out {
+        Some(out) => {
+            let mut file = framelens::io::AtomicFile::create(out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let t = {
+                let mut w = std::io::BufWriter::new(&mut file);
+                let t = write(&mut w)?;
+                w.flush()?;
+                t
+            };
+            file.commit()
+                .with_context(|| format!("writing {}", out.display()))?;
+            Ok(t)
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let t = write(&mut w)?;
+            w.flush()?;
+            Ok(t)
+        }
+    }
+}
+
 /// Checks an output path before any work.
 fn check_out(out: &std::path::Path, inputs: &[PathBuf]) -> Result<()> {
     let refs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::features::{FeatureExtractor, TfidfConfig};
+pub use crate::model::encode;
 use crate::model::{LogisticValidParams, ModelError};
 pub use metrics::{argmax, compute, mean_std, ClassMetrics, Metrics};
 
@@ -112,21 +113,6 @@ impl CvResult {
     pub fn fold_stat(&self, f: impl Fn(&Metrics) -> f64) -> (f64, f64) {
         mean_std(&self.per_fold.iter().map(f).collect::<Vec<_>>())
     }
-}
-
-/// Classes (sorted) and class index of each label.
-pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
-    let classes: Vec<String> = labels
-        .iter()
-        .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let y = labels
-        .iter()
-        .map(|l| classes.binary_search(l).unwrap_or(0))
-        .collect();
-    (classes, y)
 }
 
 /// Fits on `train` rows and returns probabilities for `test` rows.

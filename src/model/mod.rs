@@ -183,6 +183,21 @@ impl Scorer {
     }
 }
 
+/// Classes (sorted) and the class index of each label.
+pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
+    let classes: Vec<String> = labels
+        .iter()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let y = labels
+        .iter()
+        .map(|l| classes.binary_search(l).unwrap_or(0))
+        .collect();
+    (classes, y)
+}
+
 /// Fits features and classifier on texts and labels; returns the classifier parts.
 pub fn fit(
     configs: &[TfidfConfig],
@@ -190,21 +205,12 @@ pub fn fit(
     texts: &[String],
     labels: &[String],
 ) -> Result<(Arc<FeatureExtractor>, LogisticRegression, FitReport), ModelError> {
-    let classes: Vec<String> = labels
-        .iter()
-        .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let (classes, y) = encode(labels);
     if classes.len() < 2 {
         return Err(ModelError::SingleClass {
             class: classes.into_iter().next().unwrap_or_default(),
         });
     }
-    let y: Vec<usize> = labels
-        .iter()
-        .map(|l| classes.binary_search(l).unwrap_or(0))
-        .collect();
     let fx = Arc::new(FeatureExtractor::fit_supervised(
         configs,
         texts,
