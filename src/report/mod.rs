@@ -9,7 +9,7 @@ mod render;
 
 pub use render::{render, ReportFormat};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -132,6 +132,11 @@ pub struct LabelShare {
     pub ci_low: f64,
     /// Upper bound of the 95% Wilson interval.
     pub ci_high: f64,
+    /// Lower bound of the 95% interval that treats documents (articles) as the sampled units:
+    /// sentences of one article are not independent. `None` with fewer than 2 documents.
+    pub cluster_ci_low: Option<f64>,
+    /// Upper bound of that interval.
+    pub cluster_ci_high: Option<f64>,
     /// Mean predicted probability of this class.
     pub mean_probability: f64,
 }
@@ -172,6 +177,29 @@ pub fn wilson(x: usize, n: usize) -> (f64, f64) {
         (centre + half).min(1.0)
     };
     (lo, hi)
+}
+
+/// A 95% interval for a share of sentences when sentences come in documents: the share is the
+/// ratio estimator p = Σxⱼ / Σnⱼ over documents j (xⱼ of nⱼ sentences have the label), its
+/// cluster-robust standard error is √(m/(m−1) · Σ(xⱼ − p·nⱼ)²) / Σnⱼ for m documents, and the
+/// interval is p ± t(m−1, 0.975)·se, clipped to [0, 1]. `None` with fewer than 2 documents.
+pub fn clustered_interval(per_doc: &[(usize, usize)]) -> Option<(f64, f64)> {
+    use statrs::distribution::StudentsT;
+    let m = per_doc.iter().filter(|(_, n)| *n > 0).count();
+    let n: f64 = per_doc.iter().map(|(_, n)| *n as f64).sum();
+    if m < 2 || n == 0.0 {
+        return None;
+    }
+    let x: f64 = per_doc.iter().map(|(x, _)| *x as f64).sum();
+    let p = x / n;
+    let ss: f64 = per_doc
+        .iter()
+        .map(|(xj, nj)| (*xj as f64 - p * *nj as f64).powi(2))
+        .sum();
+    let mf = m as f64;
+    let se = (mf / (mf - 1.0) * ss).sqrt() / n;
+    let t = StudentsT::new(0.0, 1.0, mf - 1.0).ok()?.inverse_cdf(0.975);
+    Some(((p - t * se).max(0.0), (p + t * se).min(1.0)))
 }
 
 /// Pearson's chi-square test on a contingency table (rows × columns of counts). Rows and
@@ -225,7 +253,8 @@ pub fn chi_square(table: &[Vec<usize>]) -> Option<ChiSquare> {
 
 #[derive(Default)]
 struct Tally {
-    docs: BTreeSet<String>,
+    /// Per document: sentences, then the count of each label.
+    docs: BTreeMap<String, (usize, Vec<usize>)>,
     sentences: usize,
     counts: Vec<usize>,
     prob_sums: Vec<f64>,
@@ -303,13 +332,13 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                 prob_sums: vec![0.0; k],
                 ..Tally::default()
             });
-            if !t.docs.contains(&doc) {
-                t.docs.insert(doc.clone());
-            }
+            let per_doc = t.docs.entry(doc.clone()).or_insert_with(|| (0, vec![0; k]));
+            per_doc.0 += 1;
             t.sentences += 1;
             let label = field(m.label);
             if let Some(c) = m.probs.iter().position(|(cls, _)| *cls == label) {
                 t.counts[c] += 1;
+                per_doc.1[c] += 1;
             }
             for (c, (_, j)) in m.probs.iter().enumerate() {
                 let v = field(*j);
@@ -337,7 +366,12 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                     .enumerate()
                     .map(|(c, label)| {
                         let (lo, hi) = wilson(t.counts[c], t.sentences);
+                        let per_doc: Vec<(usize, usize)> =
+                            t.docs.values().map(|(n, x)| (x[c], *n)).collect();
+                        let clustered = clustered_interval(&per_doc);
                         LabelShare {
+                            cluster_ci_low: clustered.map(|c| c.0),
+                            cluster_ci_high: clustered.map(|c| c.1),
                             label: label.clone(),
                             count: t.counts[c],
                             share: if t.sentences == 0 {
@@ -362,8 +396,11 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
                 ..Tally::default()
             };
             for (g, t) in &tally {
-                all.docs
-                    .extend(t.docs.iter().map(|d| format!("{g}\u{1f}{d}")));
+                all.docs.extend(
+                    t.docs
+                        .iter()
+                        .map(|(d, v)| (format!("{g}\u{1f}{d}"), v.clone())),
+                );
                 all.sentences += t.sentences;
                 for c in 0..classes.len() {
                     all.counts[c] += t.counts[c];
@@ -552,6 +589,27 @@ mod tests {
             build(&csv, &named),
             Err(ReportError::UnknownModel { .. })
         ));
+    }
+
+    #[test]
+    fn clustered_interval_matches_hand_computation() {
+        // Documents (x of n): 2/10, 3/10, 4/10, 1/10; p = 0.25; residuals -0.5, 0.5, 1.5, -1.5
+        // (Σ² = 5); se = sqrt(4/3 · 5) / 40; t(3, 0.975) = 3.1824463052837078 (scipy.stats.t.ppf).
+        // Expected (scipy, scripts/report_reference.py): 0.04457..., 0.45542...
+        let (lo, hi) = clustered_interval(&[(2, 10), (3, 10), (4, 10), (1, 10)]).unwrap();
+        let half = 3.182_446_305_283_707_8 * (4.0f64 / 3.0 * 5.0).sqrt() / 40.0;
+        assert!(
+            (lo - (0.25 - half)).abs() < 1e-9 && (hi - (0.25 + half)).abs() < 1e-9,
+            "{lo} {hi}"
+        );
+        assert!(lo > 0.04 && hi < 0.46);
+        // Wider than the Wilson interval for 10 of 40 independent sentences.
+        let (wl, wh) = wilson(10, 40);
+        assert!(lo < wl && hi > wh);
+        // Identical documents: no between-document spread, a zero-width interval.
+        let (lo, hi) = clustered_interval(&[(2, 4), (2, 4), (2, 4)]).unwrap();
+        assert!((lo - 0.5).abs() < 1e-12 && (hi - 0.5).abs() < 1e-12);
+        assert!(clustered_interval(&[(2, 4)]).is_none());
     }
 
     #[test]

@@ -69,6 +69,33 @@ fn markdown(r: &Report) -> String {
         let mut all = m.overall.clone();
         all.group = "**all**".into();
         row(&all, &mut s);
+        if m.groups.iter().any(|g| g.documents >= 2) {
+            let _ = writeln!(
+                s,
+                "\nShare %, 95% interval with documents as the sampled units (sentences of one article are not independent; cluster-robust, t with documents − 1 df):\n"
+            );
+            let mut head = format!("| {} | documents |", r.by);
+            let mut rule = "|---|---:|".to_string();
+            for c in &m.classes {
+                let _ = write!(head, " {c} |");
+                rule.push_str("---:|");
+            }
+            let _ = writeln!(s, "{head}\n{rule}");
+            for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+                let _ = write!(s, "| {} | {} |", g.group, g.documents);
+                for l in &g.labels {
+                    match (l.cluster_ci_low, l.cluster_ci_high) {
+                        (Some(lo), Some(hi)) => {
+                            let _ = write!(s, " {} [{}–{}] |", pct(l.share), pct(lo), pct(hi));
+                        }
+                        _ => {
+                            let _ = write!(s, " {} (1 document) |", pct(l.share));
+                        }
+                    }
+                }
+                s.push('\n');
+            }
+        }
         let _ = writeln!(s, "\nMean predicted probability per class, %:\n");
         let mut head = format!("| {} |", r.by);
         let mut rule = "|---|".to_string();
@@ -110,7 +137,12 @@ fn markdown(r: &Report) -> String {
         }
         let _ = writeln!(
             s,
-            "Intervals treat sentences as independent; sentences of one article are not, so they are too narrow when articles are few.\n"
+            "Wilson intervals treat sentences as independent; sentences of one article are not, so they are too narrow when articles are few{}.\n",
+            if m.groups.iter().any(|g| g.documents >= 2) {
+                " (see the document-level intervals above)"
+            } else {
+                " (document-level intervals need at least 2 documents per group)"
+            }
         );
     }
     s
@@ -130,6 +162,8 @@ fn csv_long(r: &Report) -> String {
         "ci_low",
         "ci_high",
         "mean_probability",
+        "cluster_ci_low",
+        "cluster_ci_high",
         "chi_square",
         "df",
         "p_value",
@@ -159,6 +193,10 @@ fn csv_long(r: &Report) -> String {
                     &format!("{:.6}", l.ci_low),
                     &format!("{:.6}", l.ci_high),
                     &format!("{:.6}", l.mean_probability),
+                    &l.cluster_ci_low
+                        .map_or(String::new(), |v| format!("{v:.6}")),
+                    &l.cluster_ci_high
+                        .map_or(String::new(), |v| format!("{v:.6}")),
                     &chi,
                     &df,
                     &p,
