@@ -73,6 +73,9 @@ struct Evaluated {
     f_avg: Option<(f64, f64)>,
     log_loss: (f64, f64),
     brier: (f64, f64),
+    /// Macro-F1 of each fold, in fold order (for paired comparisons between settings).
+    #[serde(default)]
+    macro_f1_per_fold: Vec<f64>,
     /// Out-of-fold predictions pooled.
     pooled: Metrics,
 }
@@ -129,27 +132,22 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let (classes, _) = eval::encode(&data.labels);
     let f_avg = class_indices(&classes, &f_avg_names)?;
     let seed = a.model_args.seed;
+    let started = std::time::Instant::now();
+    let (settings, configs): (Vec<Vec<String>>, Vec<Config>) = grid.into_iter().unzip();
+    let cvs =
+        eval::cross_validate_many(&configs, &data.texts, &data.labels, a.folds, seed, &f_avg)?;
+    if !a.grid.is_empty() {
+        eoutln!(
+            "  {} settings cross-validated in {:.1}s",
+            configs.len(),
+            started.elapsed().as_secs_f64()
+        )?;
+    }
     let mut results = Vec::new();
     let mut best: Option<(f64, usize, CvResult)> = None;
-    for (i, (settings, config)) in grid.into_iter().enumerate() {
-        let started = std::time::Instant::now();
-        let r = eval::cross_validate(&config, &data.texts, &data.labels, a.folds, seed, &f_avg)?;
+    for (i, ((settings, config), r)) in settings.into_iter().zip(configs).zip(cvs).enumerate() {
         let e = summarise(settings, config, &r);
         let score = e.f_avg.map_or(e.macro_f1.0, |f| f.0);
-        if !a.grid.is_empty() {
-            eoutln!(
-                "  [{}] {:<60} macro-F1 {:.4} ± {:.4} ({:.1}s)",
-                i + 1,
-                if e.settings.is_empty() {
-                    "(base)".to_string()
-                } else {
-                    e.settings.join(" ")
-                },
-                e.macro_f1.0,
-                e.macro_f1.1,
-                started.elapsed().as_secs_f64()
-            )?;
-        }
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, i, r));
         }
@@ -215,6 +213,7 @@ fn summarise(settings: Vec<String>, config: Config, r: &CvResult) -> Evaluated {
             .map(|_| r.fold_stat(|m| m.f_avg.unwrap_or(f64::NAN))),
         log_loss: r.fold_stat(|m| m.log_loss),
         brier: r.fold_stat(|m| m.brier),
+        macro_f1_per_fold: r.per_fold.iter().map(|m| m.macro_f1).collect(),
         pooled: r.pooled.clone(),
     }
 }

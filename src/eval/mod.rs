@@ -115,6 +115,29 @@ impl CvResult {
     }
 }
 
+/// The feature matrices of one fold: features fitted on the `train` rows only.
+fn fold_matrices(
+    features: &[crate::features::TfidfConfig],
+    texts: &[String],
+    y: &[usize],
+    n_classes: usize,
+    train: &[usize],
+    test: &[usize],
+) -> Result<(sprs::CsMat<f64>, Vec<usize>, sprs::CsMat<f64>), ModelError> {
+    let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
+    let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
+    let fx = std::sync::Arc::new(FeatureExtractor::fit_supervised(
+        features,
+        &train_texts,
+        &train_y,
+        n_classes,
+    )?);
+    let mut v = fx.vectorizer()?;
+    let x_train = v.transform_batch(&train_texts);
+    let test_texts: Vec<&str> = test.iter().map(|&i| texts[i].as_str()).collect();
+    Ok((x_train, train_y, v.transform_batch(&test_texts)))
+}
+
 /// Fits on `train` rows and returns probabilities for `test` rows.
 fn fit_predict(
     config: &Config,
@@ -124,20 +147,10 @@ fn fit_predict(
     train: &[usize],
     test: &[usize],
 ) -> Result<Vec<Vec<f64>>, ModelError> {
-    let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
-    let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
-    let fx = std::sync::Arc::new(FeatureExtractor::fit_supervised(
-        &config.features,
-        &train_texts,
-        &train_y,
-        classes.len(),
-    )?);
-    let mut v = fx.vectorizer()?;
-    let x = v.transform_batch(&train_texts);
+    let (x, train_y, x_test) =
+        fold_matrices(&config.features, texts, y, classes.len(), train, test)?;
     let (clf, _) = config.params.fit(&x, &train_y, classes.to_vec())?;
-    // A class missing from this training part would break the column order; refuse it.
-    let test_texts: Vec<&str> = test.iter().map(|&i| texts[i].as_str()).collect();
-    Ok(clf.predict_proba(&v.transform_batch(&test_texts)))
+    Ok(clf.predict_proba(&x_test))
 }
 
 /// Stratified k-fold cross-validation of one configuration. Folds run in parallel; the
@@ -150,41 +163,106 @@ pub fn cross_validate(
     seed: u64,
     f_avg: &[usize],
 ) -> Result<CvResult, EvalError> {
+    let mut all = cross_validate_many(
+        std::slice::from_ref(config),
+        texts,
+        labels,
+        folds,
+        seed,
+        f_avg,
+    )?;
+    all.pop()
+        .ok_or_else(|| EvalError::Invalid("no configuration".into()))
+}
+
+/// Cross-validates several configurations on the same folds. Configurations that share their
+/// feature settings (differing only in C or class weight, as in most grids) share the feature
+/// matrices of each fold, which are built once.
+pub fn cross_validate_many(
+    configs: &[Config],
+    texts: &[String],
+    labels: &[String],
+    folds: usize,
+    seed: u64,
+    f_avg: &[usize],
+) -> Result<Vec<CvResult>, EvalError> {
     let (classes, y) = encode(labels);
     check_folds(&classes, &y, folds)?;
     let fold_of = stratified_folds(&y, classes.len(), folds, seed);
-    let parts: Vec<(Vec<usize>, Vec<Vec<f64>>)> = (0..folds)
-        .into_par_iter()
-        .map(|f| {
-            let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
-            let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
-            fit_predict(config, texts, &y, &classes, &train, &test)
-                .map(|p| (test, p))
-                .map_err(|source| EvalError::Fold {
-                    fold: f + 1,
-                    source,
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut proba = vec![Vec::new(); y.len()];
-    let mut per_fold = Vec::with_capacity(folds);
-    for (test, p) in parts {
-        let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
-        per_fold.push(compute(&classes, &gold, &p, f_avg));
-        for (i, row) in test.into_iter().zip(p) {
-            proba[i] = row;
+    // Groups of configurations with equal features, in order of first appearance.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, c) in configs.iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|g| configs[g[0]].features == c.features)
+        {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
         }
     }
-    let pooled = compute(&classes, &y, &proba, f_avg);
-    Ok(CvResult {
-        classes,
-        folds,
-        seed,
-        fold_of,
-        proba,
-        per_fold,
-        pooled,
-    })
+    // probas[config][fold] = (test rows, probabilities)
+    let mut probas: Vec<Vec<(Vec<usize>, Vec<Vec<f64>>)>> = vec![Vec::new(); configs.len()];
+    for group in &groups {
+        let per_fold: Vec<Vec<(Vec<usize>, Vec<Vec<f64>>)>> = (0..folds)
+            .into_par_iter()
+            .map(|f| {
+                let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
+                let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
+                let err = |source| EvalError::Fold {
+                    fold: f + 1,
+                    source,
+                };
+                let (x, train_y, x_test) = fold_matrices(
+                    &configs[group[0]].features,
+                    texts,
+                    &y,
+                    classes.len(),
+                    &train,
+                    &test,
+                )
+                .map_err(err)?;
+                group
+                    .iter()
+                    .map(|&ci| {
+                        let (clf, _) = configs[ci]
+                            .params
+                            .fit(&x, &train_y, classes.clone())
+                            .map_err(err)?;
+                        Ok((test.clone(), clf.predict_proba(&x_test)))
+                    })
+                    .collect::<Result<Vec<_>, EvalError>>()
+            })
+            .collect::<Result<_, _>>()?;
+        for fold_results in per_fold {
+            for (k, r) in fold_results.into_iter().enumerate() {
+                probas[group[k]].push(r);
+            }
+        }
+    }
+    Ok(probas
+        .into_iter()
+        .map(|parts| {
+            let mut proba = vec![Vec::new(); y.len()];
+            let mut per_fold = Vec::with_capacity(folds);
+            for (test, p) in parts {
+                let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
+                per_fold.push(compute(&classes, &gold, &p, f_avg));
+                for (i, row) in test.into_iter().zip(p) {
+                    proba[i] = row;
+                }
+            }
+            let pooled = compute(&classes, &y, &proba, f_avg);
+            CvResult {
+                classes: classes.clone(),
+                folds,
+                seed,
+                fold_of: fold_of.clone(),
+                proba,
+                per_fold,
+                pooled,
+            }
+        })
+        .collect())
 }
 
 fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), EvalError> {
@@ -379,6 +457,24 @@ mod tests {
                 assert!((p - q).abs() < 1e-9, "row {i}: {p} vs {q}");
             }
         }
+    }
+
+    #[test]
+    fn many_configurations_equal_one_at_a_time() {
+        let (texts, labels) = data();
+        let configs: Vec<Config> = [0.5, 2.0]
+            .iter()
+            .map(|&c| Config {
+                params: crate::model::LogisticParams::new().c(c).check().unwrap(),
+                ..config()
+            })
+            .collect();
+        let many = cross_validate_many(&configs, &texts, &labels, 5, 3, &[]).unwrap();
+        for (c, m) in configs.iter().zip(&many) {
+            let one = cross_validate(c, &texts, &labels, 5, 3, &[]).unwrap();
+            assert_eq!(one.proba, m.proba);
+        }
+        assert_ne!(many[0].proba, many[1].proba);
     }
 
     #[test]
