@@ -115,6 +115,12 @@ impl CvResult {
     }
 }
 
+/// A fold's training matrix, training targets and test matrix.
+type FoldMatrices = (sprs::CsMat<f64>, Vec<usize>, sprs::CsMat<f64>);
+
+/// A fold's test rows and their predicted probabilities.
+type FoldProba = (Vec<usize>, Vec<Vec<f64>>);
+
 /// The feature matrices of one fold: features fitted on the `train` rows only.
 fn fold_matrices(
     features: &[crate::features::TfidfConfig],
@@ -123,7 +129,7 @@ fn fold_matrices(
     n_classes: usize,
     train: &[usize],
     test: &[usize],
-) -> Result<(sprs::CsMat<f64>, Vec<usize>, sprs::CsMat<f64>), ModelError> {
+) -> Result<FoldMatrices, ModelError> {
     let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
     let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
     let fx = std::sync::Arc::new(FeatureExtractor::fit_supervised(
@@ -201,9 +207,9 @@ pub fn cross_validate_many(
         }
     }
     // probas[config][fold] = (test rows, probabilities)
-    let mut probas: Vec<Vec<(Vec<usize>, Vec<Vec<f64>>)>> = vec![Vec::new(); configs.len()];
+    let mut probas: Vec<Vec<FoldProba>> = vec![Vec::new(); configs.len()];
     for group in &groups {
-        let per_fold: Vec<Vec<(Vec<usize>, Vec<Vec<f64>>)>> = (0..folds)
+        let per_fold: Vec<Vec<FoldProba>> = (0..folds)
             .into_par_iter()
             .map(|f| {
                 let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
