@@ -632,6 +632,49 @@ mod tests {
         }
     }
 
+    /// Random bytes built from CSV-ish pieces: a clear error or data, never a panic.
+    #[test]
+    fn random_csv_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let pieces: &[&[u8]] = &[
+            b"text",
+            b"stance",
+            b",",
+            b";",
+            b"\t",
+            b"\"",
+            b"\"\"",
+            b"\n",
+            b"\r\n",
+            b"a",
+            b"b",
+            b" ",
+            b"\xff",
+            b"\xef\xbb\xbf",
+            "é".as_bytes(),
+            b"No agreement",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for i in 0..300 {
+            let mut bytes = b"text,stance\n".to_vec();
+            for _ in 0..rng.gen_range(0..60) {
+                bytes.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+            }
+            let p = write(&dir, &format!("r{i}.csv"), &bytes);
+            for enc in [Encoding::Strict, Encoding::Lossy] {
+                let opts = CsvOptions {
+                    delimiter: None,
+                    encoding: enc,
+                };
+                if let Err(e) = LabelledData::read(&p, &spec(), &opts) {
+                    // Every error names the file.
+                    assert!(e.to_string().contains(&format!("r{i}.csv")), "{e}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn sniffing() {
         assert_eq!(sniff_delimiter(b"a;b;c\n1,2;3"), b';');

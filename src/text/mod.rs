@@ -516,3 +516,84 @@ mod tests {
         ));
     }
 }
+
+/// Random inputs: nothing panics, sentences are exact slices, analyzers accept anything.
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "é",
+        "Ж",
+        "東",
+        "1",
+        "9",
+        ".",
+        "!",
+        "?",
+        "…",
+        "\"",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "(",
+        ")",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\t",
+        "•",
+        "-",
+        "–",
+        "Mr.",
+        "U.S.",
+        "No.",
+        "1.5",
+        "war.Russia",
+        "1. ",
+        "\u{200d}",
+        "\u{301}",
+        "_",
+    ];
+
+    #[test]
+    fn random_text_never_panics() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+        let mut analyzers: Vec<Analyzer> =
+            [AnalyzerKind::Word, AnalyzerKind::CharWb, AnalyzerKind::Char]
+                .into_iter()
+                .map(|kind| {
+                    Analyzer::new(&AnalyzerConfig {
+                        analyzer: kind,
+                        ngram_range: (1, 4),
+                        strip_accents: Some(StripAccents::Unicode),
+                        stop_words: StopWords::English,
+                        ..AnalyzerConfig::default()
+                    })
+                    .unwrap()
+                })
+                .collect();
+        for _ in 0..2000 {
+            let len = rng.gen_range(0..40);
+            let text: String = (0..len)
+                .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
+                .collect();
+            for s in split_sentences(&text) {
+                assert_eq!(&text[s.span.clone()], s.text);
+                assert!(
+                    !s.text.is_empty() && s.text.trim() == s.text,
+                    "{text:?} -> {:?}",
+                    s.text
+                );
+            }
+            for a in analyzers.iter_mut() {
+                a.for_each_term(&text, |t| assert!(!t.is_empty()));
+            }
+        }
+    }
+}
