@@ -183,7 +183,7 @@ const STALL_EVALUATIONS: u64 = 60;
 struct Problem<'a> {
     x: &'a CsMat<f64>,
     y: &'a [usize],
-    weights: Vec<f64>,
+    weights: &'a [f64],
     /// 1 / (C · Σ weights): the penalty factor of the scaled objective.
     penalty: f64,
     /// 1 / Σ weights.
@@ -198,11 +198,7 @@ struct Problem<'a> {
 
 impl Problem<'_> {
     fn blocks(&self) -> usize {
-        if self.n_classes == 2 {
-            1
-        } else {
-            self.n_classes
-        }
+        weight_blocks(self.n_classes)
     }
 
     fn evaluate(&self, p: &Array1<f64>) -> (f64, Array1<f64>) {
@@ -309,6 +305,15 @@ impl Gradient for Problem<'_> {
     }
 }
 
+/// Weight vectors of a model with `n_classes` classes: one (sigmoid) for two, else one each.
+fn weight_blocks(n_classes: usize) -> usize {
+    if n_classes == 2 {
+        1
+    } else {
+        n_classes
+    }
+}
+
 /// Per-row weights from the class weighting.
 pub fn sample_weights(y: &[usize], n_classes: usize, cw: ClassWeight) -> Vec<f64> {
     match cw {
@@ -362,7 +367,19 @@ impl LogisticValidParams {
         let total: f64 = weights.iter().sum();
         let track = RefCell::new(Track::default());
         let d = x.cols();
-        let blocks = if n_classes == 2 { 1 } else { n_classes };
+        let blocks = weight_blocks(n_classes);
+        // L-BFGS needs one or two evaluations per iteration; the line search may need more.
+        let base = Problem {
+            x,
+            y,
+            weights: &weights,
+            penalty: 1.0 / (self.c() * total),
+            scale: 1.0 / total,
+            n_classes,
+            cache: RefCell::new(None),
+            track: &track,
+            max_evaluations: self.max_iter().saturating_mul(20).saturating_add(100),
+        };
         let mut start = Array1::<f64>::zeros(blocks * (d + 1));
         let mut converged_param = None;
         let mut iterations = 0u64;
@@ -371,18 +388,6 @@ impl LogisticValidParams {
         // L-BFGS from zero; when its line search stalls short of the tolerance (it can near the
         // floating-point floor), restart it from the best point with a fresh memory, up to 3 times.
         for _attempt in 0..4 {
-            let problem = Problem {
-                x,
-                y,
-                weights: weights.clone(),
-                penalty: 1.0 / (self.c() * total),
-                scale: 1.0 / total,
-                n_classes,
-                cache: RefCell::new(None),
-                track: &track,
-                // L-BFGS needs one or two evaluations per iteration; the line search may need more.
-                max_evaluations: self.max_iter().saturating_mul(20).saturating_add(100),
-            };
             let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
                 .with_tolerance_grad(self.tol())
                 .and_then(|s| s.with_tolerance_cost(0.0))
@@ -390,6 +395,10 @@ impl LogisticValidParams {
             let remaining = self.max_iter().saturating_sub(iterations).max(1);
             let before = track.borrow().evaluations;
             track.borrow_mut().since_best = 0;
+            let problem = Problem {
+                cache: RefCell::new(None),
+                ..base
+            };
             let result = Executor::new(problem, solver)
                 .configure(|s| s.param(start.clone()).max_iters(remaining))
                 .run();
@@ -444,16 +453,12 @@ impl LogisticValidParams {
             }
         };
         // Recompute the objective and gradient of the returned point (not budgeted).
+        let unbudgeted = RefCell::new(Track::default());
         let check = Problem {
-            x,
-            y,
-            weights: sample_weights(y, n_classes, self.class_weight()),
-            penalty: 1.0 / (self.c() * total),
-            scale: 1.0 / total,
-            n_classes,
             cache: RefCell::new(None),
-            track: &RefCell::new(Track::default()),
+            track: &unbudgeted,
             max_evaluations: u64::MAX,
+            ..base
         };
         let (objective, grad) = check.evaluate(&param);
         let gnorm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
@@ -523,7 +528,7 @@ mod tests {
             let problem = Problem {
                 x: &x,
                 y: &y,
-                weights: vec![1.0, 2.0, 0.5, 1.0],
+                weights: &[1.0, 2.0, 0.5, 1.0],
                 penalty: 0.3,
                 scale: 0.25,
                 n_classes: k,
