@@ -213,20 +213,10 @@ impl FeatureExtractor {
         configs: &[TfidfConfig],
         docs: &[S],
     ) -> Result<FeatureExtractor, FeatureError> {
-        if docs.is_empty() {
-            return Err(FeatureError::NoDocuments);
-        }
-        let mut parts = Vec::with_capacity(configs.len());
-        for c in configs {
-            parts.push(fit_part(c, docs)?);
-        }
-        Ok(FeatureExtractor {
-            n_documents: docs.len(),
-            parts,
-        })
+        Self::fit_parts(configs, docs, None)
     }
 
-    /// Fits as [`FeatureExtractor::fit`], then learns the naive-Bayes scale of the parts that
+    /// Fits as [`FeatureExtractor::fit`], and learns the naive-Bayes scale of the parts that
     /// ask for it (`nb`) from the labels `y` (class indices, `n_classes` classes):
     /// with `p` = 1 + the number of documents of class k containing the term, `q` the same for
     /// the other classes, `r = ln((p/Σp) / (q/Σq))`, and the scale is `max_k |r_k|`.
@@ -236,46 +226,25 @@ impl FeatureExtractor {
         y: &[usize],
         n_classes: usize,
     ) -> Result<FeatureExtractor, FeatureError> {
-        let mut fx = Self::fit(configs, docs)?;
-        if !configs.iter().any(|c| c.nb) {
-            return Ok(fx);
+        Self::fit_parts(configs, docs, Some((y, n_classes)))
+    }
+
+    fn fit_parts<S: AsRef<str>>(
+        configs: &[TfidfConfig],
+        docs: &[S],
+        labels: Option<(&[usize], usize)>,
+    ) -> Result<FeatureExtractor, FeatureError> {
+        if docs.is_empty() {
+            return Err(FeatureError::NoDocuments);
         }
-        let arc = std::sync::Arc::new(fx.clone());
-        let mut v = arc.vectorizer()?;
-        let n = fx.n_features();
-        let mut present = vec![vec![0u32; n]; n_classes];
-        let mut row = SparseRow::default();
-        for (d, &c) in docs.iter().zip(y) {
-            v.transform_into(d.as_ref(), &mut row);
-            for &j in &row.indices {
-                present[c][j as usize] += 1;
-            }
+        let mut parts = Vec::with_capacity(configs.len());
+        for c in configs {
+            parts.push(fit_part(c, docs, labels.filter(|_| c.nb))?);
         }
-        let mut offset = 0usize;
-        for part in fx.parts.iter_mut() {
-            let m = part.vocabulary.len();
-            if part.config.nb {
-                let mut scale = vec![0.0f64; m];
-                let total: Vec<u32> = (0..m)
-                    .map(|j| present.iter().map(|p| p[offset + j]).sum())
-                    .collect();
-                let classes = if n_classes == 2 { 1 } else { n_classes };
-                for pk in present.iter().take(classes) {
-                    let p: Vec<f64> = (0..m).map(|j| 1.0 + pk[offset + j] as f64).collect();
-                    let q: Vec<f64> = (0..m)
-                        .map(|j| 1.0 + (total[j] - pk[offset + j]) as f64)
-                        .collect();
-                    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
-                    for j in 0..m {
-                        let r = ((p[j] / sp) / (q[j] / sq)).ln().abs();
-                        scale[j] = scale[j].max(r);
-                    }
-                }
-                part.nb_scale = Some(scale);
-            }
-            offset += m;
-        }
-        Ok(fx)
+        Ok(FeatureExtractor {
+            n_documents: docs.len(),
+            parts,
+        })
     }
 
     /// Total number of columns.
@@ -435,7 +404,14 @@ fn normalise(values: &mut [f64], norm: Norm) {
     }
 }
 
-fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfidf, FeatureError> {
+/// Fits one part in one pass over `docs`; with `labels` (class of each document, number of
+/// classes) it also counts, per class, the documents containing each term and learns the
+/// naive-Bayes scale from them.
+fn fit_part<S: AsRef<str>>(
+    config: &TfidfConfig,
+    docs: &[S],
+    labels: Option<(&[usize], usize)>,
+) -> Result<FittedTfidf, FeatureError> {
     config.min_df.check("min-df")?;
     config.max_df.check("max-df")?;
     let mut analyzer = Analyzer::new(&config.analyzer)?;
@@ -445,7 +421,11 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
     let mut df: Vec<u32> = Vec::new();
     let mut tf_total: Vec<u64> = Vec::new();
     let mut last_doc: Vec<u32> = Vec::new();
+    // With labels: class_df[id * n_classes + class].
+    let n_classes = labels.map_or(0, |(_, k)| k);
+    let mut class_df: Vec<u32> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
+        let class = labels.map_or(0, |(y, _)| y[d]);
         let d = d as u32 + 1;
         analyzer.for_each_term(doc.as_ref(), |t| {
             let id = match ids.get(t) {
@@ -456,6 +436,7 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
                     df.push(0);
                     tf_total.push(0);
                     last_doc.push(0);
+                    class_df.resize(class_df.len() + n_classes, 0);
                     id
                 }
             };
@@ -463,6 +444,9 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
             if last_doc[id] != d {
                 last_doc[id] = d;
                 df[id] += 1;
+                if n_classes > 0 {
+                    class_df[id * n_classes + class] += 1;
+                }
             }
         });
     }
@@ -480,13 +464,14 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
             n_docs,
         });
     }
-    let mut kept: Vec<(String, u32, u64)> = ids
+    // (term, df, total count, provisional id)
+    let mut kept: Vec<(String, u32, u64, usize)> = ids
         .into_iter()
         .filter(|(_, id)| {
             let f = df[*id as usize] as f64;
             f >= min_docs && f <= max_docs
         })
-        .map(|(t, id)| (t, df[id as usize], tf_total[id as usize]))
+        .map(|(t, id)| (t, df[id as usize], tf_total[id as usize], id as usize))
         .collect();
     kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     if let Some(limit) = config.max_features {
@@ -513,7 +498,7 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
     let n = n_docs as f64;
     let idf = kept
         .iter()
-        .map(|(_, d, _)| {
+        .map(|(_, d, _, _)| {
             let d = *d as f64;
             if config.smooth_idf {
                 ((1.0 + n) / (1.0 + d)).ln() + 1.0
@@ -522,12 +507,30 @@ fn fit_part<S: AsRef<str>>(config: &TfidfConfig, docs: &[S]) -> Result<FittedTfi
             }
         })
         .collect();
+    let nb_scale = (n_classes > 0).then(|| {
+        let m = kept.len();
+        let present = |j: usize, c: usize| class_df[kept[j].3 * n_classes + c];
+        let mut scale = vec![0.0f64; m];
+        // Two classes: class 0 against class 1 is enough (class 1 gives the same |r|).
+        for c in 0..(if n_classes == 2 { 1 } else { n_classes }) {
+            let p: Vec<f64> = (0..m).map(|j| 1.0 + present(j, c) as f64).collect();
+            let q: Vec<f64> = (0..m)
+                .map(|j| 1.0 + (kept[j].1 - present(j, c)) as f64)
+                .collect();
+            let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
+            for j in 0..m {
+                let r = ((p[j] / sp) / (q[j] / sq)).ln().abs();
+                scale[j] = scale[j].max(r);
+            }
+        }
+        scale
+    });
     Ok(FittedTfidf {
         config: config.clone(),
         df: kept.iter().map(|k| k.1).collect(),
         vocabulary: kept.into_iter().map(|k| k.0).collect(),
         idf,
-        nb_scale: None,
+        nb_scale,
     })
 }
 
