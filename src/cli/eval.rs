@@ -267,7 +267,7 @@ fn apply(c: &mut Config, key: &str, v: &str) -> Result<()> {
     match key {
         "c" => {
             let x: f64 = v.parse().with_context(|| format!("c must be a number, got {v:?}"))?;
-            c.params = with_params(&c.params).c(x).check()?;
+            c.params = LogisticParams::from(c.params.clone()).c(x).check()?;
         }
         "class-weight" => {
             let cw = match v {
@@ -275,7 +275,9 @@ fn apply(c: &mut Config, key: &str, v: &str) -> Result<()> {
                 "balanced" => ClassWeight::Balanced,
                 _ => bail!("class-weight must be none or balanced, got {v:?}"),
             };
-            c.params = with_params(&c.params).class_weight(cw).check()?;
+            c.params = LogisticParams::from(c.params.clone())
+                .class_weight(cw)
+                .check()?;
         }
         "ngram-range" => main.analyzer.ngram_range = parse_range(v).map_err(anyhow::Error::msg)?,
         "analyzer" => {
@@ -327,14 +329,6 @@ fn apply(c: &mut Config, key: &str, v: &str) -> Result<()> {
         c.features[1] = char_wb_part(&c.features[0], range);
     }
     Ok(())
-}
-
-fn with_params(p: &framelens::model::LogisticValidParams) -> LogisticParams {
-    LogisticParams::new()
-        .c(p.c())
-        .class_weight(p.class_weight())
-        .max_iter(p.max_iter())
-        .tol(p.tol())
 }
 
 fn parse_bool(v: &str) -> Result<bool> {

@@ -91,6 +91,13 @@ impl LogisticParams {
     }
 }
 
+/// Back to the unchecked form, to change a setting and check again.
+impl From<LogisticValidParams> for LogisticParams {
+    fn from(p: LogisticValidParams) -> Self {
+        LogisticParams(p)
+    }
+}
+
 impl linfa::ParamGuard for LogisticParams {
     type Checked = LogisticValidParams;
     type Error = ModelError;
