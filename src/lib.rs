@@ -5,7 +5,9 @@
 //! regression, model files), [`score`] (streaming scoring), [`report`] (per-outlet summaries).
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod data;
+pub mod error;
 pub mod eval;
 pub mod features;
 pub mod io;
@@ -13,3 +15,5 @@ pub mod model;
 pub mod report;
 pub mod score;
 pub mod text;
+
+pub use error::{Error, Result};

@@ -4,149 +4,12 @@
 //! UTF-8 with or without a byte-order mark; CRLF or LF line ends. Every error names the file,
 //! and where it can the line and column.
 
+use crate::Error;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-
-/// Errors from reading input data.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DataError {
-    /// The file does not exist.
-    #[error("{path}: no such file")]
-    NotFound {
-        /// The path given.
-        path: PathBuf,
-    },
-    /// A directory where a file is needed.
-    #[error("{path}: is a directory, expected a file")]
-    IsDirectory {
-        /// The path given.
-        path: PathBuf,
-    },
-    /// Any other I/O failure.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The file has no bytes (or only white space).
-    #[error("{path}: the file is empty, expected a header row and data rows")]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Only a header.
-    #[error("{path}: the file has a header row but no data rows")]
-    HeaderOnly {
-        /// The file.
-        path: PathBuf,
-    },
-    /// A column named on the command line is not in the header.
-    #[error("{path}: no column {column:?}; the columns are: {}", available.join(", "))]
-    MissingColumn {
-        /// The file.
-        path: PathBuf,
-        /// The column asked for.
-        column: String,
-        /// The header's columns.
-        available: Vec<String>,
-    },
-    /// A row with the wrong number of fields.
-    #[error(
-        "{path}, line {line}: expected {expected} fields (as in the header), found {found}{hint}"
-    )]
-    Ragged {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line where the row starts.
-        line: u64,
-        /// Fields in the header.
-        expected: usize,
-        /// Fields in the row.
-        found: usize,
-        /// A hint (wrong delimiter, unterminated quote).
-        hint: String,
-    },
-    /// A quoted field that never closes.
-    #[error(
-        "{path}, line {line}: a quoted field starts here and is never closed (unterminated quote)"
-    )]
-    UnterminatedQuote {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line where the field starts.
-        line: u64,
-    },
-    /// Bytes that are not UTF-8.
-    #[error("{path}, line {line}, column {column:?}: invalid UTF-8 at byte {byte} of the field (file byte offset {offset}); save the file as UTF-8, or pass --encoding lossy to replace invalid bytes")]
-    Utf8 {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: u64,
-        /// Column name.
-        column: String,
-        /// Byte offset inside the field.
-        byte: usize,
-        /// Approximate byte offset in the file.
-        offset: u64,
-    },
-    /// Another CSV parse error.
-    #[error("{path}, line {line}: {message}")]
-    Csv {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: u64,
-        /// What the parser said.
-        message: String,
-    },
-    /// A JSON Lines record that cannot be used.
-    #[error("{path}, line {line}: {message}")]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// Every row was skipped.
-    #[error("{path}: no usable rows ({read} read; skipped: {})", describe(skipped))]
-    NoUsableRows {
-        /// The file.
-        path: PathBuf,
-        /// Rows read.
-        read: usize,
-        /// Skipped rows by reason.
-        skipped: BTreeMap<String, usize>,
-    },
-    /// One class only.
-    #[error("{path}: every usable row has the label {class:?} in column {column:?}; a classifier needs at least two classes")]
-    SingleClass {
-        /// The file.
-        path: PathBuf,
-        /// Label column.
-        column: String,
-        /// The one class.
-        class: String,
-    },
-}
-
-fn describe(m: &BTreeMap<String, usize>) -> String {
-    if m.is_empty() {
-        return "none".into();
-    }
-    m.iter()
-        .map(|(k, v)| format!("{v} {k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// How to treat bytes that are not UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,16 +58,16 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
 }
 
 /// Checks that `path` is an existing file (not a directory).
-pub fn check_input_file(path: &Path) -> Result<(), DataError> {
+pub fn check_input_file(path: &Path) -> Result<(), Error> {
     match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(DataError::NotFound {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::NotFound {
             path: path.to_path_buf(),
         }),
-        Err(source) => Err(DataError::Io {
+        Err(source) => Err(Error::Io {
             path: path.to_path_buf(),
             source,
         }),
-        Ok(m) if m.is_dir() => Err(DataError::IsDirectory {
+        Ok(m) if m.is_dir() => Err(Error::IsDirectory {
             path: path.to_path_buf(),
         }),
         Ok(_) => Ok(()),
@@ -287,8 +150,8 @@ impl Table<TableReader> {
         path: &Path,
         mut input: Box<dyn Read>,
         opts: &CsvOptions,
-    ) -> Result<Self, DataError> {
-        let io = |source| DataError::Io {
+    ) -> Result<Self, Error> {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
         };
@@ -304,7 +167,7 @@ impl Table<TableReader> {
         }
         let head = strip_bom(&head).to_vec();
         if head.iter().all(u8::is_ascii_whitespace) {
-            return Err(DataError::Empty {
+            return Err(Error::Empty {
                 path: path.to_path_buf(),
             });
         }
@@ -341,7 +204,7 @@ impl Table<TableReader> {
         };
         t.headers = (0..h.len())
             .map(|i| t.decode(&h, i, 1, "header"))
-            .collect::<Result<Vec<String>, DataError>>()?
+            .collect::<Result<Vec<String>, Error>>()?
             .into_iter()
             .map(|s| s.trim().to_string())
             .collect();
@@ -356,11 +219,11 @@ impl<R: Read> Table<R> {
     }
 
     /// Index of a column, or an error naming the columns that exist.
-    pub fn column(&self, name: &str) -> Result<usize, DataError> {
+    pub fn column(&self, name: &str) -> Result<usize, Error> {
         self.headers
             .iter()
             .position(|h| h == name)
-            .ok_or_else(|| DataError::MissingColumn {
+            .ok_or_else(|| Error::MissingColumn {
                 path: self.path.clone(),
                 column: name.to_string(),
                 available: self.headers.clone(),
@@ -368,7 +231,7 @@ impl<R: Read> Table<R> {
     }
 
     /// Reads the next row; `Ok(false)` at the end.
-    pub fn next_row(&mut self) -> Result<bool, DataError> {
+    pub fn next_row(&mut self) -> Result<bool, Error> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {
                 self.line = self.record.position().map_or(self.line + 1, |p| p.line());
@@ -380,7 +243,7 @@ impl<R: Read> Table<R> {
                     return Err(e);
                 }
                 if self.rows == 0 {
-                    return Err(DataError::HeaderOnly {
+                    return Err(Error::HeaderOnly {
                         path: self.path.clone(),
                     });
                 }
@@ -396,7 +259,7 @@ impl<R: Read> Table<R> {
     }
 
     /// Field `i` of the current row as text (UTF-8 checked, or repaired with `--encoding lossy`).
-    pub fn field(&self, i: usize) -> Result<String, DataError> {
+    pub fn field(&self, i: usize) -> Result<String, Error> {
         let name = self.headers.get(i).map_or("?", String::as_str);
         self.decode(&self.record, i, self.line, name)
     }
@@ -407,7 +270,7 @@ impl<R: Read> Table<R> {
         i: usize,
         line: u64,
         column: &str,
-    ) -> Result<String, DataError> {
+    ) -> Result<String, Error> {
         let mut bytes = rec.get(i).unwrap_or(b"");
         if i + 1 == rec.len() {
             bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -416,7 +279,7 @@ impl<R: Read> Table<R> {
             Ok(s) => Ok(s.to_string()),
             Err(e) => match self.encoding {
                 Encoding::Lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
-                Encoding::Strict => Err(DataError::Utf8 {
+                Encoding::Strict => Err(Error::Utf8 {
                     path: self.path.clone(),
                     line,
                     column: column.to_string(),
@@ -430,15 +293,15 @@ impl<R: Read> Table<R> {
     }
 
     /// An error when the input ended inside a quoted field.
-    fn unterminated_quote(&self) -> Option<DataError> {
+    fn unterminated_quote(&self) -> Option<Error> {
         let q = self.quotes.get();
-        (q.eof && q.inside).then(|| DataError::UnterminatedQuote {
+        (q.eof && q.inside).then(|| Error::UnterminatedQuote {
             path: self.path.clone(),
             line: q.opened_at,
         })
     }
 
-    fn csv_error(&self, e: csv::Error) -> DataError {
+    fn csv_error(&self, e: csv::Error) -> Error {
         if let Some(q) = self.unterminated_quote() {
             return q;
         }
@@ -455,7 +318,7 @@ impl<R: Read> Table<R> {
                 } else {
                     String::new()
                 };
-                DataError::Ragged {
+                Error::Ragged {
                     path,
                     line,
                     expected: *expected_len as usize,
@@ -463,11 +326,11 @@ impl<R: Read> Table<R> {
                     hint,
                 }
             }
-            csv::ErrorKind::Io(err) => DataError::Io {
+            csv::ErrorKind::Io(err) => Error::Io {
                 path,
                 source: std::io::Error::new(err.kind(), err.to_string()),
             },
-            _ => DataError::Csv {
+            _ => Error::Csv {
                 path,
                 line: e.position().map_or(self.line, |p| p.line()),
                 message: e.to_string(),
@@ -477,12 +340,12 @@ impl<R: Read> Table<R> {
 }
 
 /// Opens a CSV file (or `-` for standard input) as a [`Table`].
-pub fn open_table(path: &Path, opts: &CsvOptions) -> Result<Table<TableReader>, DataError> {
+pub fn open_table(path: &Path, opts: &CsvOptions) -> Result<Table<TableReader>, Error> {
     let input: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
         check_input_file(path)?;
-        let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+        let f = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -528,13 +391,9 @@ pub struct LabelledData {
 impl LabelledData {
     /// Reads a labelled CSV. Rows with empty text, empty label or a skipped label value are
     /// counted and left out; labels are trimmed of surrounding white space.
-    pub fn read(
-        path: &Path,
-        spec: &LabelSpec,
-        opts: &CsvOptions,
-    ) -> Result<LabelledData, DataError> {
+    pub fn read(path: &Path, spec: &LabelSpec, opts: &CsvOptions) -> Result<LabelledData, Error> {
         check_input_file(path)?;
-        let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -549,7 +408,7 @@ impl LabelledData {
             .filters
             .iter()
             .map(|(c, v)| Ok((table.column(c)?, v.trim())))
-            .collect::<Result<Vec<_>, DataError>>()?;
+            .collect::<Result<Vec<_>, Error>>()?;
         let mut data = LabelledData {
             path: path.to_path_buf(),
             sha256,
@@ -588,14 +447,14 @@ impl LabelledData {
         }
         data.rows.used = data.texts.len();
         if data.texts.is_empty() {
-            return Err(DataError::NoUsableRows {
+            return Err(Error::NoUsableRows {
                 path: path.to_path_buf(),
                 read: data.rows.read,
                 skipped: data.rows.skipped,
             });
         }
         if data.class_counts.len() == 1 {
-            return Err(DataError::SingleClass {
+            return Err(Error::SingleClassInFile {
                 path: path.to_path_buf(),
                 column: spec.label.clone(),
                 class: data.labels[0].clone(),
@@ -723,7 +582,7 @@ c,y,body
         s.filters = vec![("nope".into(), "body".into())];
         assert!(matches!(
             LabelledData::read(&p, &s, &CsvOptions::default()),
-            Err(DataError::MissingColumn { .. })
+            Err(Error::MissingColumn { .. })
         ));
     }
 
@@ -733,7 +592,7 @@ c,y,body
         let o = CsvOptions::default();
         let p = write(&dir, "m.csv", b"sentence,label\nx,y\n");
         match LabelledData::read(&p, &spec(), &o) {
-            Err(e @ DataError::MissingColumn { .. }) => {
+            Err(e @ Error::MissingColumn { .. }) => {
                 assert!(e.to_string().contains("sentence, label"))
             }
             other => panic!("{other:?}"),
@@ -741,22 +600,22 @@ c,y,body
         let p = write(&dir, "r.csv", b"text,stance\nx,y\nz,w,v\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::Ragged { line: 3, .. })
+            Err(Error::Ragged { line: 3, .. })
         ));
         let p = write(&dir, "e.csv", b"  \n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::Empty { .. })
+            Err(Error::Empty { .. })
         ));
         let p = write(&dir, "h.csv", b"text,stance\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::HeaderOnly { .. })
+            Err(Error::HeaderOnly { .. })
         ));
         let p = write(&dir, "u.csv", b"text,stance\nok,a\nbad \xff byte,b\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::Utf8 {
+            Err(Error::Utf8 {
                 line: 3,
                 byte: 4,
                 ..
@@ -773,22 +632,22 @@ c,y,body
         let p = write(&dir, "s.csv", b"text,stance\nx,a\ny,a\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::SingleClass { .. })
+            Err(Error::SingleClassInFile { .. })
         ));
         let p = write(&dir, "n.csv", b"text,stance\n,a\ny,\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::NoUsableRows { read: 2, .. })
+            Err(Error::NoUsableRows { read: 2, .. })
         ));
         let p = write(&dir, "q.csv", b"text,stance\nx,a\n\"never closed,b\ny,a\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::UnterminatedQuote { line: 3, .. })
+            Err(Error::UnterminatedQuote { line: 3, .. })
         ));
         let p = write(&dir, "q2.csv", b"text,stance\nx,a\ny,\"b\nz,a\n");
         assert!(matches!(
             LabelledData::read(&p, &spec(), &o),
-            Err(DataError::UnterminatedQuote { line: 3, .. })
+            Err(Error::UnterminatedQuote { line: 3, .. })
         ));
         // Doubled quotes inside a quoted field and stray quotes in unquoted fields are fine.
         let p = write(
@@ -799,11 +658,11 @@ c,y,body
         assert_eq!(LabelledData::read(&p, &spec(), &o).unwrap().texts.len(), 3);
         assert!(matches!(
             LabelledData::read(&dir.path().join("none.csv"), &spec(), &o),
-            Err(DataError::NotFound { .. })
+            Err(Error::NotFound { .. })
         ));
         assert!(matches!(
             LabelledData::read(dir.path(), &spec(), &o),
-            Err(DataError::IsDirectory { .. })
+            Err(Error::IsDirectory { .. })
         ));
     }
 }

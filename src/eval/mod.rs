@@ -14,33 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::{FeatureExtractor, TfidfConfig};
 pub use crate::model::encode;
-use crate::model::{LogisticValidParams, ModelError};
+use crate::model::LogisticValidParams;
+use crate::Error;
 pub use metrics::{argmax, compute, mean_std, ClassMetrics, Metrics};
-
-/// Errors from evaluation.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EvalError {
-    /// Training inside a fold failed.
-    #[error("fold {fold}: {source}")]
-    Fold {
-        /// 1-based fold.
-        fold: usize,
-        /// The cause.
-        source: ModelError,
-    },
-    /// Too few rows for the folds.
-    #[error("--folds {folds} needs at least {folds} rows; {detail}")]
-    TooFewRows {
-        /// Folds asked for.
-        folds: usize,
-        /// Class counts.
-        detail: String,
-    },
-    /// Bad options.
-    #[error("{0}")]
-    Invalid(String),
-}
 
 /// One configuration: feature parts and classifier parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,7 +105,7 @@ fn fold_matrices(
     n_classes: usize,
     train: &[usize],
     test: &[usize],
-) -> Result<FoldMatrices, ModelError> {
+) -> Result<FoldMatrices, Error> {
     let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
     let train_y: Vec<usize> = train.iter().map(|&i| y[i]).collect();
     let fx = std::sync::Arc::new(FeatureExtractor::fit_supervised(
@@ -152,7 +128,7 @@ fn fit_predict(
     classes: &[String],
     train: &[usize],
     test: &[usize],
-) -> Result<Vec<Vec<f64>>, ModelError> {
+) -> Result<Vec<Vec<f64>>, Error> {
     let (x, train_y, x_test) =
         fold_matrices(&config.features, texts, y, classes.len(), train, test)?;
     let (clf, _) = config.params.fit(&x, &train_y, classes.to_vec())?;
@@ -168,7 +144,7 @@ pub fn cross_validate(
     folds: usize,
     seed: u64,
     f_avg: &[usize],
-) -> Result<CvResult, EvalError> {
+) -> Result<CvResult, Error> {
     let mut all = cross_validate_many(
         std::slice::from_ref(config),
         texts,
@@ -178,7 +154,7 @@ pub fn cross_validate(
         f_avg,
     )?;
     all.pop()
-        .ok_or_else(|| EvalError::Invalid("no configuration".into()))
+        .ok_or_else(|| Error::inconsistent("evaluation", "no result for the configuration"))
 }
 
 /// Cross-validates several configurations on the same folds. Configurations that share their
@@ -191,7 +167,7 @@ pub fn cross_validate_many(
     folds: usize,
     seed: u64,
     f_avg: &[usize],
-) -> Result<Vec<CvResult>, EvalError> {
+) -> Result<Vec<CvResult>, Error> {
     let (classes, y) = encode(labels);
     check_folds(&classes, &y, folds)?;
     let fold_of = stratified_folds(&y, classes.len(), folds, seed);
@@ -214,9 +190,9 @@ pub fn cross_validate_many(
             .map(|f| {
                 let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
                 let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
-                let err = |source| EvalError::Fold {
+                let err = |source: Error| Error::Fold {
                     fold: f + 1,
-                    source,
+                    source: Box::new(source),
                 };
                 let (x, train_y, x_test) = fold_matrices(
                     &configs[group[0]].features,
@@ -236,7 +212,7 @@ pub fn cross_validate_many(
                             .map_err(err)?;
                         Ok((test.clone(), clf.predict_proba(&x_test)))
                     })
-                    .collect::<Result<Vec<_>, EvalError>>()
+                    .collect::<Result<Vec<_>, Error>>()
             })
             .collect::<Result<_, _>>()?;
         for fold_results in per_fold {
@@ -271,11 +247,9 @@ pub fn cross_validate_many(
         .collect())
 }
 
-fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), EvalError> {
+fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), Error> {
     if folds < 2 {
-        return Err(EvalError::Invalid(format!(
-            "--folds must be at least 2, got {folds}"
-        )));
+        return Err(Error::setting("folds", folds.to_string(), "at least 2"));
     }
     if y.len() < folds {
         let mut counts = vec![0usize; classes.len()];
@@ -286,7 +260,7 @@ fn check_folds(classes: &[String], y: &[usize], folds: usize) -> Result<(), Eval
             .map(|(c, n)| format!("{c} {n}"))
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(EvalError::TooFewRows { folds, detail });
+        return Err(Error::TooFewRows { folds, detail });
     }
     Ok(())
 }
@@ -327,7 +301,7 @@ pub fn learning_curve(
     labels: &[String],
     folds: usize,
     seed: u64,
-) -> Result<Vec<CurvePoint>, EvalError> {
+) -> Result<Vec<CurvePoint>, Error> {
     let (classes, y) = encode(labels);
     check_folds(&classes, &y, folds)?;
     let fold_of = stratified_folds(&y, classes.len(), folds, seed);
@@ -347,15 +321,15 @@ pub fn learning_curve(
                     );
                     let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
                     let p = fit_predict(config, texts, &y, &classes, &train, &test).map_err(
-                        |source| EvalError::Fold {
+                        |source| Error::Fold {
                             fold: f + 1,
-                            source,
+                            source: Box::new(source),
                         },
                     )?;
                     let gold: Vec<usize> = test.iter().map(|&i| y[i]).collect();
                     Ok((train.len(), compute(&classes, &gold, &p, &[])))
                 })
-                .collect::<Result<_, EvalError>>()?;
+                .collect::<Result<_, Error>>()?;
             Ok(CurvePoint {
                 fraction,
                 train_rows: results.iter().map(|r| r.0 as f64).sum::<f64>() / folds as f64,
@@ -488,7 +462,7 @@ mod tests {
         let (texts, labels) = data();
         assert!(matches!(
             cross_validate(&config(), &texts[..4], &labels[..4], 5, 0, &[]),
-            Err(EvalError::TooFewRows { .. })
+            Err(Error::TooFewRows { .. })
         ));
         let curve = learning_curve(&config(), &texts, &labels, 3, 0).unwrap();
         assert_eq!(curve.len(), 10);

@@ -16,46 +16,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-use crate::text::{Analyzer, AnalyzerConfig, TextError};
-
-/// Errors from fitting or using a feature extractor.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum FeatureError {
-    /// Bad analyzer settings.
-    #[error(transparent)]
-    Text(#[from] TextError),
-    /// A document-frequency bound is out of range.
-    #[error("invalid --{name} {value}: a fraction must be in [0, 1], a count must be >= 0")]
-    DocFreq {
-        /// `min-df` or `max-df`.
-        name: &'static str,
-        /// The value given.
-        value: String,
-    },
-    /// min_df and max_df leave no room.
-    #[error("--max-df ({max_df} documents) is below --min-df ({min_df} documents) for {n_docs} documents")]
-    DfBounds {
-        /// min_df in documents.
-        min_df: f64,
-        /// max_df in documents.
-        max_df: f64,
-        /// Documents seen.
-        n_docs: usize,
-    },
-    /// Nothing survived pruning, or the documents had no terms at all.
-    #[error("no terms left: the texts produced no terms{hint}")]
-    EmptyVocabulary {
-        /// What to try.
-        hint: String,
-    },
-    /// No documents to fit on.
-    #[error("no documents to fit the vocabulary on")]
-    NoDocuments,
-    /// A stored extractor is inconsistent (model file edited or damaged).
-    #[error("inconsistent features: {0}")]
-    Inconsistent(String),
-}
+use crate::text::{Analyzer, AnalyzerConfig};
+use crate::Error;
 
 /// A document-frequency bound: a count of documents, or a fraction of them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -69,10 +31,13 @@ pub enum DocFreq {
 
 impl DocFreq {
     /// Parses as scikit-learn does: an integer is a count, a number with a point a fraction.
-    pub fn parse(name: &'static str, s: &str) -> Result<DocFreq, FeatureError> {
-        let bad = || FeatureError::DocFreq {
-            name,
-            value: s.to_string(),
+    pub fn parse(name: &'static str, s: &str) -> Result<DocFreq, Error> {
+        let bad = || {
+            Error::setting(
+                name,
+                s,
+                "a whole number of documents (>= 0) or a fraction in [0, 1] such as 0.5",
+            )
         };
         if let Ok(n) = s.parse::<usize>() {
             return Ok(DocFreq::Count(n));
@@ -91,14 +56,13 @@ impl DocFreq {
         }
     }
 
-    fn check(self, name: &'static str) -> Result<(), FeatureError> {
+    fn check(self, name: &'static str) -> Result<(), Error> {
         match self {
-            DocFreq::Fraction(f) if !(0.0..=1.0).contains(&f) || f.is_nan() => {
-                Err(FeatureError::DocFreq {
-                    name,
-                    value: f.to_string(),
-                })
-            }
+            DocFreq::Fraction(f) if !(0.0..=1.0).contains(&f) || f.is_nan() => Err(Error::setting(
+                name,
+                f.to_string(),
+                "a whole number of documents (>= 0) or a fraction in [0, 1] such as 0.5",
+            )),
             _ => Ok(()),
         }
     }
@@ -212,7 +176,7 @@ impl FeatureExtractor {
     pub fn fit<S: AsRef<str>>(
         configs: &[TfidfConfig],
         docs: &[S],
-    ) -> Result<FeatureExtractor, FeatureError> {
+    ) -> Result<FeatureExtractor, Error> {
         Self::fit_parts(configs, docs, None)
     }
 
@@ -225,7 +189,7 @@ impl FeatureExtractor {
         docs: &[S],
         y: &[usize],
         n_classes: usize,
-    ) -> Result<FeatureExtractor, FeatureError> {
+    ) -> Result<FeatureExtractor, Error> {
         Self::fit_parts(configs, docs, Some((y, n_classes)))
     }
 
@@ -233,9 +197,9 @@ impl FeatureExtractor {
         configs: &[TfidfConfig],
         docs: &[S],
         labels: Option<(&[usize], usize)>,
-    ) -> Result<FeatureExtractor, FeatureError> {
+    ) -> Result<FeatureExtractor, Error> {
         if docs.is_empty() {
-            return Err(FeatureError::NoDocuments);
+            return Err(Error::NoDocuments);
         }
         let mut parts = Vec::with_capacity(configs.len());
         for c in configs {
@@ -271,33 +235,39 @@ impl FeatureExtractor {
     }
 
     /// Checks the stored extractor is consistent and builds a vectorizer for it.
-    pub fn vectorizer(self: &std::sync::Arc<Self>) -> Result<Vectorizer, FeatureError> {
+    pub fn vectorizer(self: &std::sync::Arc<Self>) -> Result<Vectorizer, Error> {
         let mut parts = Vec::with_capacity(self.parts.len());
         let mut offset = 0u32;
         for p in &self.parts {
             if p.idf.len() != p.vocabulary.len() {
-                return Err(FeatureError::Inconsistent(format!(
-                    "{} terms but {} idf values",
-                    p.vocabulary.len(),
-                    p.idf.len()
-                )));
+                return Err(Error::inconsistent(
+                    "features",
+                    format!(
+                        "{} terms but {} idf values",
+                        p.vocabulary.len(),
+                        p.idf.len()
+                    ),
+                ));
             }
             if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
-                return Err(FeatureError::Inconsistent(
-                    "vocabulary is not sorted and unique".into(),
+                return Err(Error::inconsistent(
+                    "features",
+                    "vocabulary is not sorted and unique",
                 ));
             }
             if p.nb_scale
                 .as_ref()
                 .is_some_and(|s| s.len() != p.vocabulary.len())
             {
-                return Err(FeatureError::Inconsistent(
-                    "nb_scale and vocabulary differ in length".into(),
+                return Err(Error::inconsistent(
+                    "features",
+                    "nb_scale and vocabulary differ in length",
                 ));
             }
             if p.idf.iter().any(|x| !x.is_finite()) {
-                return Err(FeatureError::Inconsistent(
-                    "idf has a non-finite value".into(),
+                return Err(Error::inconsistent(
+                    "features",
+                    "idf has a non-finite value",
                 ));
             }
             let analyzer = Analyzer::new(&p.config.analyzer)?;
@@ -411,7 +381,7 @@ fn fit_part<S: AsRef<str>>(
     config: &TfidfConfig,
     docs: &[S],
     labels: Option<(&[usize], usize)>,
-) -> Result<FittedTfidf, FeatureError> {
+) -> Result<FittedTfidf, Error> {
     config.min_df.check("min-df")?;
     config.max_df.check("max-df")?;
     let mut analyzer = Analyzer::new(&config.analyzer)?;
@@ -451,14 +421,14 @@ fn fit_part<S: AsRef<str>>(
         });
     }
     if ids.is_empty() {
-        return Err(FeatureError::EmptyVocabulary {
+        return Err(Error::EmptyVocabulary {
             hint: "; the texts may be empty or the token pattern matches nothing".into(),
         });
     }
     let max_docs = config.max_df.documents(n_docs);
     let min_docs = config.min_df.documents(n_docs);
     if max_docs < min_docs {
-        return Err(FeatureError::DfBounds {
+        return Err(Error::DfBounds {
             min_df: min_docs,
             max_df: max_docs,
             n_docs,
@@ -489,7 +459,7 @@ fn fit_part<S: AsRef<str>>(
         }
     }
     if kept.is_empty() {
-        return Err(FeatureError::EmptyVocabulary {
+        return Err(Error::EmptyVocabulary {
             hint: format!(
                 " after pruning (df between {min_docs} and {max_docs} of {n_docs} documents); lower --min-df or raise --max-df"
             ),
@@ -584,11 +554,11 @@ mod tests {
         c.min_df = DocFreq::Count(3);
         assert!(matches!(
             FeatureExtractor::fit(&[c], &docs),
-            Err(FeatureError::DfBounds { n_docs: 2, .. })
+            Err(Error::DfBounds { n_docs: 2, .. })
         ));
         assert!(matches!(
             FeatureExtractor::fit(&[word((1, 1))], &["!", "?"]),
-            Err(FeatureError::EmptyVocabulary { .. })
+            Err(Error::EmptyVocabulary { .. })
         ));
         assert!(DocFreq::parse("min-df", "1.5").is_err());
         assert_eq!(DocFreq::parse("min-df", "2").unwrap(), DocFreq::Count(2));

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 use super::params::{ClassWeight, LogisticValidParams};
-use super::ModelError;
+use crate::Error;
 
 /// A fitted linear classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,21 +67,27 @@ impl LogisticRegression {
     }
 
     /// Checks shapes and values after loading.
-    pub fn validate(&self, n_features: usize) -> Result<(), ModelError> {
+    pub fn validate(&self, n_features: usize) -> Result<(), Error> {
         let k = self.classes.len();
         let expected = if k == 2 { 1 } else { k };
         if k < 2 || self.coef.len() != expected || self.intercept.len() != expected {
-            return Err(ModelError::Inconsistent(format!(
-                "{k} classes need {expected} weight vectors, found {} and {} intercepts",
-                self.coef.len(),
-                self.intercept.len()
-            )));
+            return Err(Error::inconsistent(
+                "model",
+                format!(
+                    "{k} classes need {expected} weight vectors, found {} and {} intercepts",
+                    self.coef.len(),
+                    self.intercept.len()
+                ),
+            ));
         }
         if let Some(bad) = self.coef.iter().find(|c| c.len() != n_features) {
-            return Err(ModelError::Inconsistent(format!(
-                "a weight vector has {} entries for {n_features} features",
-                bad.len()
-            )));
+            return Err(Error::inconsistent(
+                "model",
+                format!(
+                    "a weight vector has {} entries for {n_features} features",
+                    bad.len()
+                ),
+            ));
         }
         if self
             .coef
@@ -90,8 +96,9 @@ impl LogisticRegression {
             .chain(&self.intercept)
             .any(|v| !v.is_finite())
         {
-            return Err(ModelError::Inconsistent(
-                "a weight is not a finite number".into(),
+            return Err(Error::inconsistent(
+                "model",
+                "a weight is not a finite number",
             ));
         }
         Ok(())
@@ -344,24 +351,24 @@ impl LogisticValidParams {
         x: &CsMat<f64>,
         y: &[usize],
         classes: Vec<String>,
-    ) -> Result<(LogisticRegression, FitReport), ModelError> {
+    ) -> Result<(LogisticRegression, FitReport), Error> {
         let n_classes = classes.len();
         if n_classes < 2 {
-            return Err(ModelError::SingleClass {
+            return Err(Error::SingleClass {
                 class: classes.first().cloned().unwrap_or_default(),
             });
         }
         if x.rows() != y.len() {
-            return Err(ModelError::Inconsistent(format!(
-                "{} rows but {} targets",
-                x.rows(),
-                y.len()
-            )));
+            return Err(Error::inconsistent(
+                "model",
+                format!("{} rows but {} targets", x.rows(), y.len()),
+            ));
         }
         if let Some(&bad) = y.iter().find(|&&c| c >= n_classes) {
-            return Err(ModelError::Inconsistent(format!(
-                "target {bad} for {n_classes} classes"
-            )));
+            return Err(Error::inconsistent(
+                "model",
+                format!("target {bad} for {n_classes} classes"),
+            ));
         }
         let weights = sample_weights(y, n_classes, self.class_weight());
         let total: f64 = weights.iter().sum();
@@ -391,7 +398,9 @@ impl LogisticValidParams {
             let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
                 .with_tolerance_grad(self.tol())
                 .and_then(|s| s.with_tolerance_cost(0.0))
-                .map_err(|e| ModelError::Optimizer(e.to_string()))?;
+                .map_err(|e| Error::Optimizer {
+                    reason: e.to_string(),
+                })?;
             let remaining = self.max_iter().saturating_sub(iterations).max(1);
             let before = track.borrow().evaluations;
             track.borrow_mut().since_best = 0;
@@ -449,7 +458,7 @@ impl LogisticValidParams {
                 let reason = result
                     .err()
                     .unwrap_or_else(|| "no solution returned".to_string());
-                return Err(ModelError::Optimizer(reason));
+                return Err(Error::Optimizer { reason });
             }
         };
         // Recompute the objective and gradient of the returned point (not budgeted).
@@ -474,9 +483,9 @@ impl LogisticValidParams {
             intercept,
         };
         if model.coef.iter().flatten().any(|v| !v.is_finite()) {
-            return Err(ModelError::Optimizer(
-                "the weights diverged (not finite)".into(),
-            ));
+            return Err(Error::Optimizer {
+                reason: "the weights diverged (not finite)".into(),
+            });
         }
         Ok((
             model,

@@ -7,83 +7,19 @@ mod params;
 pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
 pub use params::{ClassWeight, LogisticParams, LogisticValidParams};
 
+use crate::Error;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureError, FeatureExtractor, SparseRow, TfidfConfig, Vectorizer};
+use crate::features::{FeatureExtractor, SparseRow, TfidfConfig, Vectorizer};
 
 /// The `format` field of every model file.
 pub const MODEL_FORMAT: &str = "framelens-model";
 /// The model-file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// Errors from training, loading or saving models.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ModelError {
-    /// A hyper-parameter is out of range.
-    #[error("invalid --{name} {value}: expected {expected}")]
-    InvalidParam {
-        /// Flag name.
-        name: &'static str,
-        /// Value given.
-        value: String,
-        /// What is allowed.
-        expected: &'static str,
-    },
-    /// Only one class in the training data.
-    #[error("the training data has a single class ({class:?}); a classifier needs at least two")]
-    SingleClass {
-        /// The class.
-        class: String,
-    },
-    /// Feature extraction failed.
-    #[error(transparent)]
-    Features(#[from] FeatureError),
-    /// The optimiser failed.
-    #[error("optimisation failed: {0}")]
-    Optimizer(String),
-    /// A model's parts do not fit together.
-    #[error("inconsistent model: {0}")]
-    Inconsistent(String),
-    /// Reading or writing a model file failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The file is not a framelens model.
-    #[error("{path}: not a framelens model file ({reason})")]
-    NotAModel {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// The model was written by an incompatible format version.
-    #[error("{path}: model format version {found}, this framelens ({}) reads version {expected}; retrain the model with this version", env!("CARGO_PKG_VERSION"))]
-    Version {
-        /// The file.
-        path: PathBuf,
-        /// Version in the file.
-        found: u64,
-        /// Version supported.
-        expected: u32,
-    },
-    /// The file is a model but cannot be decoded (truncated or edited).
-    #[error("{path}: damaged model file: {reason}")]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// Rows of the training file that were used or skipped.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -204,10 +140,10 @@ pub fn fit(
     params: &LogisticValidParams,
     texts: &[String],
     labels: &[String],
-) -> Result<(Arc<FeatureExtractor>, LogisticRegression, FitReport), ModelError> {
+) -> Result<(Arc<FeatureExtractor>, LogisticRegression, FitReport), Error> {
     let (classes, y) = encode(labels);
     if classes.len() < 2 {
-        return Err(ModelError::SingleClass {
+        return Err(Error::SingleClass {
             class: classes.into_iter().next().unwrap_or_default(),
         });
     }
@@ -245,7 +181,7 @@ impl Model {
     }
 
     /// A scorer for this model.
-    pub fn scorer(self: &Arc<Self>) -> Result<Scorer, ModelError> {
+    pub fn scorer(self: &Arc<Self>) -> Result<Scorer, Error> {
         Ok(Scorer {
             vectorizer: self.features.vectorizer()?,
             model: self.clone(),
@@ -282,23 +218,23 @@ impl Model {
     }
 
     /// Serialises to pretty JSON (deterministic: fields in declaration order).
-    pub fn to_json(&self) -> Result<String, ModelError> {
-        serde_json::to_string_pretty(self).map_err(|e| ModelError::Inconsistent(e.to_string()))
+    pub fn to_json(&self) -> Result<String, Error> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::inconsistent("model", e.to_string()))
     }
 
     /// Writes the model atomically: a temporary file in the same directory, then a rename.
-    pub fn save(&self, path: &Path) -> Result<(), ModelError> {
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
         let mut json = self.to_json()?;
         json.push('\n');
-        crate::io::write_atomic(path, json.as_bytes()).map_err(|source| ModelError::Io {
+        crate::io::write_atomic(path, json.as_bytes()).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })
     }
 
     /// Reads and checks a model file.
-    pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+    pub fn load(path: &Path) -> Result<Model, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -306,8 +242,8 @@ impl Model {
     }
 
     /// Decodes and checks a model from bytes (`path` is used in messages).
-    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, ModelError> {
-        let not_model = |reason: String| ModelError::NotAModel {
+    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
+        let not_model = |reason: String| Error::NotAModel {
             path: path.to_path_buf(),
             reason,
         };
@@ -321,12 +257,12 @@ impl Model {
         }
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
             if e.is_eof() {
-                ModelError::Corrupt {
+                Error::Corrupt {
                     path: path.to_path_buf(),
                     reason: format!("the file ends early (truncated?): {e}"),
                 }
             } else {
-                ModelError::Corrupt {
+                Error::Corrupt {
                     path: path.to_path_buf(),
                     reason: format!("invalid JSON: {e}"),
                 }
@@ -341,7 +277,7 @@ impl Model {
         match version {
             Some(v) if v == u64::from(FORMAT_VERSION) => {}
             Some(found) => {
-                return Err(ModelError::Version {
+                return Err(Error::Version {
                     path: path.to_path_buf(),
                     found,
                     expected: FORMAT_VERSION,
@@ -349,7 +285,7 @@ impl Model {
             }
             None => return Err(not_model("it has no \"format_version\" number".into())),
         }
-        let model: Model = serde_json::from_value(value).map_err(|e| ModelError::Corrupt {
+        let model: Model = serde_json::from_value(value).map_err(|e| Error::Corrupt {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
@@ -433,19 +369,19 @@ mod tests {
         let p = Path::new("m.json");
         assert!(matches!(
             Model::from_slice(p, b""),
-            Err(ModelError::NotAModel { .. })
+            Err(Error::NotAModel { .. })
         ));
         assert!(matches!(
             Model::from_slice(p, b"a,b\n1,2"),
-            Err(ModelError::NotAModel { .. })
+            Err(Error::NotAModel { .. })
         ));
         assert!(matches!(
             Model::from_slice(p, b"{\"x\": 1}"),
-            Err(ModelError::NotAModel { .. })
+            Err(Error::NotAModel { .. })
         ));
         let truncated = &json.as_bytes()[..json.len() / 2];
         match Model::from_slice(p, truncated) {
-            Err(ModelError::Corrupt { reason, .. }) => {
+            Err(Error::Corrupt { reason, .. }) => {
                 assert!(reason.contains("truncated"), "{reason}")
             }
             other => panic!("{other:?}"),
@@ -453,12 +389,12 @@ mod tests {
         let v2 = json.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
         assert!(matches!(
             Model::from_slice(p, v2.as_bytes()),
-            Err(ModelError::Version { found: 2, .. })
+            Err(Error::Version { found: 2, .. })
         ));
         let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),
-            Err(ModelError::Inconsistent(_))
+            Err(Error::Inconsistent { .. })
         ));
     }
 }

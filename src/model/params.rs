@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ModelError;
+use crate::Error;
 
 /// Class weighting (scikit-learn's `class_weight`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -100,30 +100,22 @@ impl From<LogisticValidParams> for LogisticParams {
 
 impl linfa::ParamGuard for LogisticParams {
     type Checked = LogisticValidParams;
-    type Error = ModelError;
+    type Error = Error;
 
     fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
         let p = &self.0;
         if !(p.c.is_finite() && p.c > 0.0) {
-            return Err(ModelError::InvalidParam {
-                name: "c",
-                value: p.c.to_string(),
-                expected: "a finite number > 0",
-            });
+            return Err(Error::setting("c", p.c.to_string(), "a finite number > 0"));
         }
         if !(p.tol.is_finite() && p.tol > 0.0) {
-            return Err(ModelError::InvalidParam {
-                name: "tol",
-                value: p.tol.to_string(),
-                expected: "a finite number > 0",
-            });
+            return Err(Error::setting(
+                "tol",
+                p.tol.to_string(),
+                "a finite number > 0",
+            ));
         }
         if p.max_iter == 0 {
-            return Err(ModelError::InvalidParam {
-                name: "max-iter",
-                value: "0".into(),
-                expected: "at least 1",
-            });
+            return Err(Error::setting("max_iter", "0", "at least 1"));
         }
         Ok(p)
     }
@@ -143,16 +135,16 @@ mod tests {
     fn invalid_values_are_refused() {
         assert!(matches!(
             LogisticParams::new().c(0.0).check(),
-            Err(ModelError::InvalidParam { name: "c", .. })
+            Err(Error::InvalidSetting { name: "c", .. })
         ));
         assert!(matches!(
             LogisticParams::new().tol(f64::NAN).check(),
-            Err(ModelError::InvalidParam { name: "tol", .. })
+            Err(Error::InvalidSetting { name: "tol", .. })
         ));
         assert!(matches!(
             LogisticParams::new().max_iter(0).check(),
-            Err(ModelError::InvalidParam {
-                name: "max-iter",
+            Err(Error::InvalidSetting {
+                name: "max_iter",
                 ..
             })
         ));

@@ -15,49 +15,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::data::{self, CsvOptions, DataError};
+use crate::data::{self, CsvOptions};
+use crate::Error;
 
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
-
-/// Errors from building a report.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ReportError {
-    /// Reading the scores failed.
-    #[error(transparent)]
-    Data(#[from] DataError),
-    /// The file has no model columns.
-    #[error("{path}: no model columns found (expected `<model>_label` and `<model>_p_<class>` columns, as written by `framelens score`); the columns are: {columns}")]
-    NoModels {
-        /// The file.
-        path: PathBuf,
-        /// Its columns.
-        columns: String,
-    },
-    /// `--model-name` does not match.
-    #[error("{path}: no model named {name:?}; the models are: {available}")]
-    UnknownModel {
-        /// The file.
-        path: PathBuf,
-        /// Name asked for.
-        name: String,
-        /// Names found.
-        available: String,
-    },
-    /// A probability cell is not a number.
-    #[error("{path}, line {line}: column {column:?} should be a probability, found {value:?}")]
-    BadNumber {
-        /// The file.
-        path: PathBuf,
-        /// Line.
-        line: u64,
-        /// Column.
-        column: String,
-        /// Value.
-        value: String,
-    },
-}
 
 /// What to summarise.
 #[derive(Debug, Clone)]
@@ -267,18 +229,17 @@ struct ModelColumns {
 }
 
 /// Builds the report from a scores file (CSV as written by `framelens score`).
-pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
+pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
     let mut table = Rows::open(path, &opts.csv)?;
     let headers = table.headers.clone();
-    let gi =
-        headers
-            .iter()
-            .position(|h| *h == opts.by)
-            .ok_or_else(|| DataError::MissingColumn {
-                path: path.to_path_buf(),
-                column: opts.by.clone(),
-                available: headers.clone(),
-            })?;
+    let gi = headers
+        .iter()
+        .position(|h| *h == opts.by)
+        .ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: opts.by.clone(),
+            available: headers.clone(),
+        })?;
     let di = headers.iter().position(|h| h == "doc");
     let mut models: Vec<ModelColumns> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -299,7 +260,7 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
         }
     }
     if models.is_empty() {
-        return Err(ReportError::NoModels {
+        return Err(Error::NoModels {
             path: path.to_path_buf(),
             columns: headers.join(", "),
         });
@@ -312,7 +273,7 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
             .join(", ");
         models.retain(|m| &m.name == want);
         if models.is_empty() {
-            return Err(ReportError::UnknownModel {
+            return Err(Error::UnknownModel {
                 path: path.to_path_buf(),
                 name: want.clone(),
                 available,
@@ -342,7 +303,7 @@ pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, ReportError> {
             }
             for (c, (_, j)) in m.probs.iter().enumerate() {
                 let v = field(*j);
-                let p: f64 = v.trim().parse().map_err(|_| ReportError::BadNumber {
+                let p: f64 = v.trim().parse().map_err(|_| Error::BadNumber {
                     path: path.to_path_buf(),
                     line: table.line,
                     column: headers[*j].clone(),
@@ -436,7 +397,7 @@ struct Rows {
 }
 
 impl Rows {
-    fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, ReportError> {
+    fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, Error> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -453,7 +414,7 @@ impl Rows {
             });
         }
         data::check_input_file(path)?;
-        let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+        let f = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -469,7 +430,7 @@ impl Rows {
         match rows.next_json(true)? {
             Some(first) => rows.first = Some(first),
             None => {
-                return Err(DataError::Empty {
+                return Err(Error::Empty {
                     path: path.to_path_buf(),
                 }
                 .into())
@@ -478,7 +439,7 @@ impl Rows {
         Ok(rows)
     }
 
-    fn next_row(&mut self) -> Result<Option<Vec<String>>, ReportError> {
+    fn next_row(&mut self) -> Result<Option<Vec<String>>, Error> {
         if let Some(t) = &mut self.csv {
             if !t.next_row()? {
                 return Ok(None);
@@ -496,13 +457,13 @@ impl Rows {
         self.next_json(false)
     }
 
-    fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, ReportError> {
+    fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, Error> {
         let Some(lines) = &mut self.jsonl else {
             return Ok(None);
         };
         for line in lines.by_ref() {
             self.line += 1;
-            let err = |message: String| DataError::Json {
+            let err = |message: String| Error::Json {
                 path: self.path.clone(),
                 line: self.line,
                 message,
@@ -579,7 +540,7 @@ mod tests {
         };
         assert!(matches!(
             build(&csv, &missing),
-            Err(ReportError::Data(DataError::MissingColumn { .. }))
+            Err(Error::MissingColumn { .. })
         ));
         let named = ReportOptions {
             model_name: Some("zz".into()),
@@ -587,7 +548,7 @@ mod tests {
         };
         assert!(matches!(
             build(&csv, &named),
-            Err(ReportError::UnknownModel { .. })
+            Err(Error::UnknownModel { .. })
         ));
     }
 

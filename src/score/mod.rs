@@ -10,35 +10,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::data::{self, CsvOptions, DataError};
-use crate::model::{Model, ModelError, Scorer};
+use crate::data::{self, CsvOptions};
+use crate::model::{Model, Scorer};
 use crate::text::for_each_sentence;
-
-/// Errors from scoring.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScoreError {
-    /// Reading input failed.
-    #[error(transparent)]
-    Data(#[from] DataError),
-    /// A model could not be used.
-    #[error(transparent)]
-    Model(#[from] ModelError),
-    /// Two models would produce the same column names.
-    #[error("two models are named {0:?} (a model is named by its file stem); rename one file")]
-    DuplicateModel(String),
-    /// An input path cannot be scored.
-    #[error("{path}: {reason}")]
-    Input {
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// Writing the output failed.
-    #[error("writing scores: {0}")]
-    Write(String),
-}
+use crate::Error;
 
 /// Input format of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +122,7 @@ struct Doc {
 const BATCH_BYTES: usize = 4 << 20;
 
 /// Expands inputs: directories become their `.txt` files (recursively, sorted).
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScoreError> {
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for p in inputs {
         if p == Path::new("-") {
@@ -155,15 +130,12 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScoreError> {
             continue;
         }
         match std::fs::metadata(p) {
-            Err(_) => return Err(DataError::NotFound { path: p.clone() }.into()),
+            Err(_) => return Err(Error::NotFound { path: p.clone() }.into()),
             Ok(m) if m.is_dir() => {
                 let before = out.len();
                 walk_txt(p, &mut out)?;
                 if out.len() == before {
-                    return Err(ScoreError::Input {
-                        path: p.clone(),
-                        reason: "directory has no .txt files".into(),
-                    });
+                    return Err(Error::NoTextFiles { path: p.clone() });
                 }
             }
             Ok(_) => out.push(p.clone()),
@@ -172,8 +144,8 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ScoreError> {
     Ok(out)
 }
 
-fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScoreError> {
-    let err = |e: std::io::Error| DataError::Io {
+fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let err = |e: std::io::Error| Error::Io {
         path: dir.to_path_buf(),
         source: e,
     };
@@ -194,7 +166,7 @@ fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScoreError> {
 }
 
 /// Names models by file stem, refusing duplicates.
-pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, ScoreError> {
+pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Error> {
     let mut named: Vec<NamedModel> = Vec::new();
     for (path, model) in models {
         let name = path
@@ -202,7 +174,7 @@ pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Sco
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "model".into());
         if named.iter().any(|m| m.name == name) {
-            return Err(ScoreError::DuplicateModel(name));
+            return Err(Error::DuplicateModel { name });
         }
         named.push(NamedModel {
             name,
@@ -235,7 +207,7 @@ pub fn score(
     opts: &ScoreOptions,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
-) -> Result<ScoreSummary, ScoreError> {
+) -> Result<ScoreSummary, Error> {
     let scorers: Vec<Scorer> = models
         .iter()
         .map(|m| m.model.scorer())
@@ -245,11 +217,11 @@ pub fn score(
         header.insert(0, "id".to_string());
     }
     let header = Arc::new(header);
-    let write_err = |e: std::io::Error| ScoreError::Write(e.to_string());
+    let write_err = |source: std::io::Error| Error::Write { source };
     if opts.format == OutputFormat::Csv {
         let mut enc = Encoder::new(OutputFormat::Csv, &header);
-        enc.row(&header).map_err(ScoreError::Write)?;
-        out.write_all(&enc.take().map_err(ScoreError::Write)?)
+        enc.row(&header).map_err(write_err)?;
+        out.write_all(&enc.take().map_err(write_err)?)
             .map_err(write_err)?;
     }
     let mut writer = out;
@@ -270,9 +242,9 @@ pub fn score(
     let mut flush = |batch: &mut Vec<Doc>,
                      summary: &mut ScoreSummary,
                      writer: &mut &mut dyn Write|
-     -> Result<(), ScoreError> {
+     -> Result<(), Error> {
         let chunk = batch.len().div_ceil(threads).max(1);
-        let results: Vec<Result<(Vec<u8>, usize), String>> = workers
+        let results: Vec<std::io::Result<(Vec<u8>, usize)>> = workers
             .par_iter_mut()
             .zip(batch.par_chunks(chunk))
             .map(|(w, docs)| {
@@ -287,7 +259,7 @@ pub fn score(
             })
             .collect();
         for r in results {
-            let (bytes, rows) = r.map_err(ScoreError::Write)?;
+            let (bytes, rows) = r.map_err(write_err)?;
             writer.write_all(&bytes).map_err(write_err)?;
             summary.sentences += rows;
         }
@@ -353,7 +325,7 @@ pub fn score(
                     Box::new(std::io::BufReader::new(std::io::stdin()))
                 } else {
                     data::check_input_file(path)?;
-                    let f = std::fs::File::open(path).map_err(|source| DataError::Io {
+                    let f = std::fs::File::open(path).map_err(|source| Error::Io {
                         path: path.clone(),
                         source,
                     })?;
@@ -362,7 +334,7 @@ pub fn score(
                 let mut row = 0usize;
                 for (i, line) in reader.split(b'\n').enumerate() {
                     let line_no = i as u64 + 1;
-                    let bytes = line.map_err(|source| DataError::Io {
+                    let bytes = line.map_err(|source| Error::Io {
                         path: path.clone(),
                         source,
                     })?;
@@ -387,8 +359,8 @@ fn parse_jsonl(
     bytes: &[u8],
     opts: &ScoreOptions,
     row: usize,
-) -> Result<Doc, ScoreError> {
-    let jerr = |message: String| DataError::Json {
+) -> Result<Doc, Error> {
+    let jerr = |message: String| Error::Json {
         path: path.to_path_buf(),
         line,
         message,
@@ -398,7 +370,7 @@ fn parse_jsonl(
     let obj = v
         .as_object()
         .ok_or_else(|| jerr("expected a JSON object per line".into()))?;
-    let field = |name: &str| -> Result<Option<String>, DataError> {
+    let field = |name: &str| -> Result<Option<String>, Error> {
         match obj.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
@@ -425,18 +397,18 @@ fn parse_jsonl(
     Ok(Doc { source, doc, text })
 }
 
-fn read_text(path: &Path, opts: &ScoreOptions) -> Result<String, ScoreError> {
+fn read_text(path: &Path, opts: &ScoreOptions) -> Result<String, Error> {
     let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|source| DataError::Io {
+            .map_err(|source| Error::Io {
                 path: path.to_path_buf(),
                 source,
             })?;
     } else {
         data::check_input_file(path)?;
-        bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -449,11 +421,10 @@ fn read_text(path: &Path, opts: &ScoreOptions) -> Result<String, ScoreError> {
             data::Encoding::Strict => {
                 let off = e.valid_up_to();
                 let line = bytes[..off].iter().filter(|&&b| b == b'\n').count() + 1;
-                Err(ScoreError::Input {
+                Err(Error::TextUtf8 {
                     path: path.to_path_buf(),
-                    reason: format!(
-                        "line {line}: invalid UTF-8 at byte offset {off}; save the file as UTF-8, or pass --encoding lossy to replace invalid bytes"
-                    ),
+                    line: line as u64,
+                    offset: off,
                 })
             }
         },
@@ -514,9 +485,9 @@ impl Encoder {
         }
     }
 
-    fn row(&mut self, cells: &[String]) -> Result<(), String> {
+    fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
         match self {
-            Encoder::Csv(w) => w.write_record(cells).map_err(|e| e.to_string()),
+            Encoder::Csv(w) => w.write_record(cells).map_err(std::io::Error::from),
             Encoder::Json(buf, header) => {
                 let mut obj = serde_json::Map::new();
                 for (k, v) in header.iter().zip(cells) {
@@ -538,7 +509,7 @@ impl Encoder {
                     };
                     obj.insert(k.clone(), value);
                 }
-                serde_json::to_writer(&mut *buf, &obj).map_err(|e| e.to_string())?;
+                serde_json::to_writer(&mut *buf, &obj).map_err(std::io::Error::from)?;
                 buf.push(b'\n');
                 Ok(())
             }
@@ -546,11 +517,11 @@ impl Encoder {
     }
 
     /// Takes the bytes encoded so far.
-    fn take(&mut self) -> Result<Vec<u8>, String> {
+    fn take(&mut self) -> std::io::Result<Vec<u8>> {
         match self {
             Encoder::Csv(w) => {
                 let full = std::mem::replace(w.as_mut(), csv_writer());
-                full.into_inner().map_err(|e| e.to_string())
+                full.into_inner().map_err(|e| e.into_error())
             }
             Encoder::Json(buf, _) => Ok(std::mem::take(buf)),
         }
@@ -558,7 +529,7 @@ impl Encoder {
 }
 
 /// Scores one document; returns its encoded rows and their number.
-fn score_doc(d: &Doc, w: &mut Worker, opts: &ScoreOptions) -> Result<(Vec<u8>, usize), String> {
+fn score_doc(d: &Doc, w: &mut Worker, opts: &ScoreOptions) -> std::io::Result<(Vec<u8>, usize)> {
     use std::fmt::Write as _;
     let mut rows = 0usize;
     let mut result = Ok(());

@@ -12,34 +12,13 @@ mod sentence;
 pub use filters::{Language, StopWords, ENGLISH_STOP_WORDS};
 pub use sentence::{for_each_sentence, split_sentences, Sentence};
 
+use crate::Error;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{char::canonical_combining_class, UnicodeNormalization};
 
 /// scikit-learn's default token pattern.
 pub const DEFAULT_TOKEN_PATTERN: &str = r"(?u)\b\w\w+\b";
-
-/// Errors from building an analyzer.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TextError {
-    /// The token pattern is not a valid regular expression.
-    #[error("invalid --token-pattern {pattern:?}: {source}")]
-    TokenPattern {
-        /// The pattern given.
-        pattern: String,
-        /// The regex error.
-        source: Box<regex::Error>,
-    },
-    /// The n-gram range is empty or starts at zero.
-    #[error("invalid --ngram-range {min},{max}: need 1 <= MIN <= MAX")]
-    NgramRange {
-        /// Lower bound.
-        min: usize,
-        /// Upper bound.
-        max: usize,
-    },
-}
 
 /// Which units n-grams are made of (scikit-learn's `analyzer`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,12 +135,16 @@ impl std::fmt::Debug for Analyzer {
 
 impl Analyzer {
     /// Builds an analyzer, checking the configuration.
-    pub fn new(config: &AnalyzerConfig) -> Result<Self, TextError> {
+    pub fn new(config: &AnalyzerConfig) -> Result<Self, Error> {
         let (min, max) = config.ngram_range;
         if min == 0 || min > max {
-            return Err(TextError::NgramRange { min, max });
+            return Err(Error::setting(
+                "ngram_range",
+                format!("{min},{max}"),
+                "MIN,MAX with 1 <= MIN <= MAX",
+            ));
         }
-        let token_re = Regex::new(&config.token_pattern).map_err(|e| TextError::TokenPattern {
+        let token_re = Regex::new(&config.token_pattern).map_err(|e| Error::TokenPattern {
             pattern: config.token_pattern.clone(),
             source: Box::new(e),
         })?;
@@ -506,14 +489,14 @@ mod tests {
         let mut c = cfg(AnalyzerKind::Word, (2, 1));
         assert!(matches!(
             Analyzer::new(&c),
-            Err(TextError::NgramRange { min: 2, max: 1 })
+            Err(Error::InvalidSetting {
+                name: "ngram_range",
+                ..
+            })
         ));
         c.ngram_range = (1, 1);
         c.token_pattern = "(".into();
-        assert!(matches!(
-            Analyzer::new(&c),
-            Err(TextError::TokenPattern { .. })
-        ));
+        assert!(matches!(Analyzer::new(&c), Err(Error::TokenPattern { .. })));
     }
 }
 
