@@ -148,7 +148,7 @@ pub enum Error {
         /// Rows read.
         read: usize,
         /// Skipped rows by reason.
-        skipped: BTreeMap<String, usize>,
+        skipped: BTreeMap<crate::data::SkipReason, usize>,
     },
     /// One class only in a labelled file.
     #[error("{path}: every usable row has the label {class:?} in column {column:?}; a classifier needs at least two classes")]
@@ -393,7 +393,7 @@ impl Error {
     }
 }
 
-fn describe(skipped: &BTreeMap<String, usize>) -> String {
+fn describe(skipped: &BTreeMap<crate::data::SkipReason, usize>) -> String {
     if skipped.is_empty() {
         return "none".into();
     }

@@ -197,10 +197,10 @@ fn top_sections(stdout: &str) -> BTreeMap<String, Vec<(f64, String)>> {
     for line in stdout.lines() {
         if let Some(rest) = line.strip_prefix("top ") {
             let class = rest
-                .split_once(" n-grams for ")
+                .split_once(" n-grams toward ")
                 .expect("section title")
                 .1
-                .trim_end_matches(':');
+                .trim_end_matches(" (weight):");
             current = Some(class.to_string());
             out.insert(class.to_string(), Vec::new());
         } else if let (Some(c), Some((w, name))) = (&current, line.trim().split_once("  ")) {
@@ -235,10 +235,10 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
     let o = d.ok(&["inspect", "words.json", "--top", "3"]);
     o.stdout_has(&[
         "model: words.json",
-        "format: framelens-model v1",
+        "format: framelens-model version 1",
         "classes: anti_kremlin 8, neutral 9, pro_kremlin 8",
-        "features: word 1-1-grams",
-        "stem none",
+        "word 1-1-grams, stem none",
+        "classifier: logistic regression, C 1, class weight none",
     ]);
     let top = top_sections(&o.stdout);
     assert_eq!(
@@ -268,7 +268,9 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
     assert_eq!(top["neutral"][0].1, "report");
     assert!(top.values().all(|t| t.len() == 5));
 
-    // Two classes: one weight vector; the first class is shown with its most negative weights.
+    // Two classes: one weight vector; the first class gets its most negative weights with
+    // the sign flipped, so a positive number means "toward this class" under every heading
+    // (regression: the first class's n-grams were shown with negative weights).
     d.create(
         "two.csv",
         "text,side\nTroops shelled the port,war\nTroops massed at the border,war\nTroops moved south,war\n\
@@ -281,7 +283,7 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
     let top = top_sections(&d.ok(&["inspect", "two.json", "--top", "1"]).stdout);
     assert_eq!(top["peace"], [(top["peace"][0].0, "talks".to_string())]);
     assert_eq!(top["war"], [(top["war"][0].0, "troops".to_string())]);
-    assert!(top["peace"][0].0 < 0.0 && top["war"][0].0 > 0.0, "{top:?}");
+    assert!(top["peace"][0].0 > 0.0 && top["war"][0].0 > 0.0, "{top:?}");
 }
 
 // ---------------------------------------------------------------- score
@@ -1106,8 +1108,9 @@ fn eval_grid_save_out_learning_curve_then_train_from_eval_and_held_out() {
     args.extend(common);
     let o = d.ok(&args);
     let m: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-    assert_eq!(m["n"], 25);
-    assert!(m["accuracy"].as_f64().unwrap() > 0.9, "{m}");
+    assert_eq!(m["metrics"]["n"], 25);
+    assert!(m["metrics"]["accuracy"].as_f64().unwrap() > 0.9, "{m}");
+    assert_eq!(m["classes"], serde_json::json!(STANCE_CLASSES));
     // --preset best and --nb run on the fixture too.
     let mut args = vec!["eval"];
     args.extend(common);

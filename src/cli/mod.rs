@@ -1,7 +1,8 @@
-//! Command-line definitions (clap derive) and dispatch. One file per subcommand.
+//! Command-line definitions (clap derive) and dispatch. One file per subcommand; every rule
+//! beyond the shape of an argument lives in the library.
 
 mod demo;
-pub(crate) mod eval;
+mod eval;
 mod inspect;
 mod report;
 mod score;
@@ -10,21 +11,28 @@ mod train;
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use anyhow::{Context, Result};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use framelens::data::{CsvOptions, Encoding};
-use framelens::eval::Config;
-use framelens::features::{DocFreq, Norm, TfidfConfig};
-use framelens::model::{ClassWeight, LogisticParams, LogisticValidParams};
-use framelens::text::{
-    AnalyzerConfig, AnalyzerKind, Language, StopWords, StripAccents, DEFAULT_TOKEN_PATTERN,
-};
+use framelens::config::{GridKey, Preset, Recipe, Setting};
+use framelens::data::{CsvOptions, Encoding, Filter};
+
+/// Exit codes, shown at the end of every subcommand's help.
+pub(crate) const EXIT_CODES: &str =
+    "Exit codes: 0 success, 1 error (bad input, bad values, failed writes), 2 usage error.";
 
 /// Measure how news outlets frame a conflict: train a sentence classifier on hand-labelled
 /// CSV, score articles sentence by sentence, and compare outlets.
 #[derive(Debug, Parser)]
-#[command(name = "framelens", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "framelens",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    after_help = "New here? `framelens demo` scores the bundled seed articles with the bundled \
+                  models and prints the report.\n\nExit codes: 0 success, 1 error, 2 usage error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,13 +49,28 @@ enum Command {
     Train(train::TrainArgs),
     /// Score texts sentence by sentence with one or more models.
     Score(score::ScoreArgs),
-    /// Summarise a scores file per source: label shares with intervals, and a test of difference.
+    /// Summarise scores per source: label shares with intervals, and a test of difference.
     Report(report::ReportArgs),
     /// Cross-validate settings (or evaluate a model on held-out data): metrics, grid search,
     /// learning curve.
     Eval(eval::EvalArgs),
-    /// Show a model's metadata and its most heavily weighted n-grams.
+    /// Show a model's metadata and the n-grams that weigh most toward each class.
     Inspect(inspect::InspectArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  framelens completions bash > ~/.local/share/bash-completion/completions/framelens\n\n\
+                            Exit codes: 0 success, 2 usage error."
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    #[command(
+        after_help = "Example:\n  framelens man > framelens.1 && man ./framelens.1\n\n\
+                            Exit codes: 0 success, 1 error, 2 usage error."
+    )]
+    Man,
 }
 
 /// `println!` that returns an error instead of panicking when standard output is closed
@@ -69,9 +92,17 @@ macro_rules! eoutln {
 }
 pub(crate) use eoutln;
 
+/// Writes text to standard output; a closed pipe is an error the caller turns into exit 0.
+pub(crate) fn out(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes())?;
+    o.flush()
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    let r = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Split(a) => split::run(a),
         Command::Train(a) => train::run(a),
@@ -79,6 +110,58 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "framelens", &mut buf);
+            Ok(out(&String::from_utf8_lossy(&buf))?)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+            Ok(out(&String::from_utf8_lossy(&buf))?)
+        }
+    };
+    r.map_err(flag_context)
+}
+
+/// Rewrites library errors in command-line terms: a setting's name becomes its flag
+/// (`invalid --min-df ...`), and encoding errors point to `--encoding lossy`. Context the
+/// command added (e.g. the grid a value came from) is kept in front.
+fn flag_context(err: anyhow::Error) -> anyhow::Error {
+    let rewritten = |e: &framelens::Error| match e {
+        framelens::Error::InvalidSetting {
+            name,
+            value,
+            expected,
+        } => Some(format!(
+            "invalid --{} {value}: expected {expected}",
+            name.replace(['_', ' '], "-")
+        )),
+        framelens::Error::Utf8 { .. } | framelens::Error::TextUtf8 { .. } => {
+            Some(format!("{e} (--encoding lossy)"))
+        }
+        _ => None,
+    };
+    let mut changed = false;
+    let parts: Vec<String> = err
+        .chain()
+        .map(|e| {
+            match e
+                .downcast_ref::<framelens::Error>()
+                .and_then(|e| rewritten(e))
+            {
+                Some(m) => {
+                    changed = true;
+                    m
+                }
+                None => e.to_string(),
+            }
+        })
+        .collect();
+    if changed {
+        anyhow::anyhow!(parts.join(": "))
+    } else {
+        err
     }
 }
 
@@ -87,237 +170,149 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.to_string().contains("Broken pipe")
+            || e.downcast_ref::<framelens::Error>()
+                .is_some_and(framelens::Error::is_broken_pipe)
     })
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum AnalyzerArg {
-    Word,
-    #[value(name = "char_wb")]
-    CharWb,
-    Char,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum NormArg {
-    L2,
-    None,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum AccentsArg {
-    Unicode,
-    Ascii,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ClassWeightArg {
-    None,
-    Balanced,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum EncodingArg {
-    Strict,
-    Lossy,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PresetArg {
-    /// The most accurate configuration measured on BABE (BENCHMARKS.md): English stemming,
-    /// word 1-3-grams, min-df 2, sublinear tf, char_wb 1-6-grams, naive-Bayes scaling,
-    /// balanced class weights, C = 0.5.
-    Best,
-}
-
-/// The `best` preset (BENCHMARKS.md: 0.752 macro-F1 on BABE label_bias against 0.732 for the
-/// best scikit-learn-equivalent setting on the same folds).
-fn best_preset() -> Result<Config> {
-    use linfa::ParamGuard;
-    let mut word = TfidfConfig::default();
-    word.analyzer.stem = Some(Language::English);
-    word.analyzer.ngram_range = (1, 3);
-    word.min_df = DocFreq::Count(2);
-    word.sublinear_tf = true;
-    word.nb = true;
-    let chars = char_wb_part(&word, (1, 6));
-    Ok(Config {
-        features: vec![word, chars],
-        params: LogisticParams::new()
-            .c(0.5)
-            .class_weight(ClassWeight::Balanced)
-            .check()?,
-    })
-}
-
-/// Options of the TF-IDF feature extractor (scikit-learn's TfidfVectorizer names).
+/// Options of the TF-IDF feature extractor and the classifier. Every value goes through the
+/// library's one parser ([`GridKey::parse`]), the same as `eval --grid`; a flag given
+/// explicitly wins over the preset.
 #[derive(Debug, Clone, Args)]
-struct FeatureArgs {
-    /// A named configuration that replaces the feature options and --c/--class-weight:
-    /// `best` (see BENCHMARKS.md). Without it, the defaults below are scikit-learn's where
-    /// scikit-learn has the option (except stemming and 1-2-grams).
-    #[arg(long, value_enum, help_heading = "Features")]
-    preset: Option<PresetArg>,
-    /// Units of the n-grams.
-    #[arg(long, value_enum, default_value = "word", help_heading = "Features")]
-    analyzer: AnalyzerArg,
-    /// Smallest and largest n, e.g. 1,2.
-    #[arg(long, value_name = "MIN,MAX", default_value = "1,2", value_parser = parse_range, help_heading = "Features")]
-    ngram_range: (usize, usize),
-    /// Keep terms in at least this many documents (integer) or this fraction of them (0.0-1.0).
-    #[arg(long, default_value = "1", help_heading = "Features")]
-    min_df: String,
-    /// Keep terms in at most this many documents (integer) or this fraction of them.
-    #[arg(long, default_value = "1.0", help_heading = "Features")]
-    max_df: String,
-    /// Keep only the N most frequent terms.
-    #[arg(long, value_name = "N", help_heading = "Features")]
-    max_features: Option<usize>,
-    /// Use 1 + ln(tf) instead of the raw count.
-    #[arg(long, help_heading = "Features")]
-    sublinear_tf: bool,
-    /// Row normalisation.
-    #[arg(long, value_enum, default_value = "l2", help_heading = "Features")]
-    norm: NormArg,
+struct RecipeArgs {
+    /// Starting configuration: `default` (scikit-learn's defaults plus English stemming and
+    /// word 1-2-grams), `sklearn` (exactly scikit-learn's TfidfVectorizer and
+    /// LogisticRegression defaults) or `best` (the most accurate on BABE: stemming, word
+    /// 1-3-grams, min-df 2, sublinear tf, char_wb 1-6-grams, naive-Bayes scaling, balanced
+    /// class weights, C 0.5; see BENCHMARKS.md). Flags below override its values.
+    #[arg(long, value_name = "NAME", default_value = "default", value_parser = ["default", "sklearn", "best"], help_heading = "Features")]
+    preset: String,
+    /// Units of the n-grams: word, char_wb or char. [preset: word]
+    #[arg(long, value_parser = key(GridKey::Analyzer), value_name = "KIND", help_heading = "Features")]
+    analyzer: Option<String>,
+    /// Smallest and largest n, e.g. 1,2. [preset: 1,2; sklearn 1,1; best 1,3]
+    #[arg(long, value_parser = key(GridKey::NgramRange), value_name = "MIN,MAX", help_heading = "Features")]
+    ngram_range: Option<String>,
+    /// Keep terms in at least this many documents (integer) or this fraction of them
+    /// (0.0-1.0). [preset: 1; best 2]
+    #[arg(long, value_parser = key(GridKey::MinDf), value_name = "N|F", help_heading = "Features")]
+    min_df: Option<String>,
+    /// Keep terms in at most this many documents (integer) or this fraction of them. [preset: 1.0]
+    #[arg(long, value_parser = key(GridKey::MaxDf), value_name = "N|F", help_heading = "Features")]
+    max_df: Option<String>,
+    /// Keep only the N most frequent terms (or `none`). [preset: none]
+    #[arg(long, value_parser = key(GridKey::MaxFeatures), value_name = "N", help_heading = "Features")]
+    max_features: Option<String>,
+    /// Use 1 + ln(tf) instead of the raw count (true/false; the bare flag means true).
+    /// [preset: false; best true]
+    #[arg(long, value_parser = key(GridKey::SublinearTf), value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Features")]
+    sublinear_tf: Option<String>,
+    /// Row normalisation: l2 or none. [preset: l2]
+    #[arg(long, value_parser = key(GridKey::Norm), value_name = "NORM", help_heading = "Features")]
+    norm: Option<String>,
     /// Snowball stemmer language (english, french, german, russian, ...) or `none`.
-    /// Default: english for the word analyzer, none for character analyzers.
-    #[arg(long, value_name = "LANG", help_heading = "Features")]
+    /// [preset: english for the word analyzer, none for character analyzers; sklearn none]
+    #[arg(long, value_parser = key(GridKey::Stem), value_name = "LANG", help_heading = "Features")]
     stem: Option<String>,
-    /// Stop words: none, english (keeps not, no, never, against, without, but, cannot, nor, ...),
-    /// or a file with one word per line.
-    #[arg(
-        long,
-        default_value = "none",
-        value_name = "none|english|FILE",
-        help_heading = "Features"
-    )]
-    stop_words: String,
+    /// Stop words: none, english (keeps not, no, never, against, without, but, cannot, nor,
+    /// ...), or a file with one word per line. [preset: none]
+    #[arg(long, value_parser = key(GridKey::StopWords), value_name = "none|english|FILE", help_heading = "Features")]
+    stop_words: Option<String>,
     /// Do not lowercase.
     #[arg(long, help_heading = "Features")]
     no_lowercase: bool,
-    /// Strip accents.
-    #[arg(long, value_enum, help_heading = "Features")]
-    strip_accents: Option<AccentsArg>,
-    /// Token regex (word analyzer).
-    #[arg(long, default_value = DEFAULT_TOKEN_PATTERN, help_heading = "Features")]
-    token_pattern: String,
+    /// Strip accents: unicode, ascii or none. [preset: none]
+    #[arg(long, value_parser = key(GridKey::StripAccents), value_name = "HOW", help_heading = "Features")]
+    strip_accents: Option<String>,
+    /// Token regex (word analyzer). [preset: (?u)\b\w\w+\b, scikit-learn's]
+    #[arg(long, value_parser = key(GridKey::TokenPattern), value_name = "REGEX", help_heading = "Features")]
+    token_pattern: Option<String>,
     /// Scale every term by its naive-Bayes log-count ratio learnt from the training labels
-    /// (Wang & Manning 2012; with 3+ classes the largest one-vs-rest ratio), before normalising.
-    #[arg(long, help_heading = "Features")]
-    nb: bool,
-    /// Add char_wb n-grams of this range (e.g. 2,5) beside the main analyzer's features,
-    /// each part normalised separately (as scikit-learn's FeatureUnion).
-    #[arg(long, value_name = "MIN,MAX", value_parser = parse_range, help_heading = "Features")]
-    char_wb: Option<(usize, usize)>,
+    /// (Wang & Manning 2012; with 3+ classes the largest one-vs-rest ratio), before
+    /// normalising (true/false; the bare flag means true). [preset: false; best true]
+    #[arg(long, value_parser = key(GridKey::Nb), value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Features")]
+    nb: Option<String>,
+    /// Add char_wb n-grams of this range (e.g. 2,5) beside the main analyzer's features, each
+    /// part normalised separately (as scikit-learn's FeatureUnion); `none` for no block.
+    /// [preset: none; best 1,6]
+    #[arg(long, value_parser = key(GridKey::CharWb), value_name = "MIN,MAX", help_heading = "Features")]
+    char_wb: Option<String>,
+    /// Inverse regularisation strength (scikit-learn's C). [preset: 1; best 0.5]
+    #[arg(long = "c", value_parser = key(GridKey::C), value_name = "C", help_heading = "Model")]
+    c: Option<String>,
+    /// Class weighting: none, or balanced = n / (classes × class count). [preset: none; best balanced]
+    #[arg(long, value_parser = key(GridKey::ClassWeight), value_name = "HOW", help_heading = "Model")]
+    class_weight: Option<String>,
+    /// Maximum L-BFGS iterations. [preset: 1000]
+    #[arg(long, value_parser = key(GridKey::MaxIter), value_name = "N", help_heading = "Model")]
+    max_iter: Option<String>,
+    /// Stop when the gradient norm (of the objective divided by C·n) is below this. [preset: 1e-6]
+    #[arg(long, value_parser = key(GridKey::Tol), value_name = "TOL", help_heading = "Model")]
+    tol: Option<String>,
+    /// Seed for anything random (fold assignment).
+    #[arg(long, default_value_t = 0, help_heading = "Model")]
+    seed: u64,
 }
 
-fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
-    let (a, b) = s
-        .split_once([',', ':', '-'])
-        .ok_or_else(|| format!("expected MIN,MAX such as 1,2, got {s:?}"))?;
-    let a: usize = a
-        .trim()
-        .parse()
-        .map_err(|_| format!("MIN must be a whole number, got {a:?}"))?;
-    let b: usize = b
-        .trim()
-        .parse()
-        .map_err(|_| format!("MAX must be a whole number, got {b:?}"))?;
-    if a == 0 || a > b {
-        return Err(format!("need 1 <= MIN <= MAX, got {a},{b}"));
-    }
-    Ok((a, b))
+/// A clap value parser that checks a flag's value with the library's parser for `key` (the
+/// one `eval --grid` uses) and keeps the text, so a malformed value is a usage error.
+fn key(
+    key: GridKey,
+) -> impl Fn(&str) -> std::result::Result<String, framelens::Error> + Clone + Send + Sync + 'static
+{
+    move |s: &str| key.parse(s).map(|_| s.to_string())
 }
 
-impl FeatureArgs {
-    /// The feature parts: the main analyzer, plus char_wb n-grams with `--char-wb`.
-    fn configs(&self) -> Result<Vec<TfidfConfig>> {
-        let main = self.config()?;
-        let mut parts = vec![main.clone()];
-        if let Some(range) = self.char_wb {
-            parts.push(char_wb_part(&main, range));
-        }
-        Ok(parts)
-    }
-
-    fn config(&self) -> Result<TfidfConfig> {
-        let analyzer = match self.analyzer {
-            AnalyzerArg::Word => AnalyzerKind::Word,
-            AnalyzerArg::CharWb => AnalyzerKind::CharWb,
-            AnalyzerArg::Char => AnalyzerKind::Char,
-        };
-        let stem = match self.stem.as_deref() {
-            None if analyzer == AnalyzerKind::Word => Some(Language::English),
-            None | Some("none") => None,
-            Some(name) => match Language::from_name(&name.to_ascii_lowercase()) {
-                Some(l) => Some(l),
-                None => bail!(
-                    "invalid --stem {name:?}: expected none or one of {}",
-                    Language::ALL.map(|l| l.name()).join(", ")
-                ),
-            },
-        };
-        let stop_words = match self.stop_words.as_str() {
-            "none" => StopWords::None,
-            "english" => StopWords::English,
-            file => {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("reading --stop-words file {file}"))?;
-                StopWords::List(
-                    text.lines()
-                        .map(|l| l.trim().to_lowercase())
-                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                        .collect(),
-                )
+impl RecipeArgs {
+    /// The flags given explicitly, as settings, in a fixed order (the analyzer first, so an
+    /// explicit --stem after it applies).
+    fn settings(&self) -> Result<Vec<Setting>> {
+        let lowercase = self.no_lowercase.then(|| "false".to_string());
+        let flags: [(GridKey, &Option<String>); 19] = [
+            (GridKey::Analyzer, &self.analyzer),
+            (GridKey::NgramRange, &self.ngram_range),
+            (GridKey::MinDf, &self.min_df),
+            (GridKey::MaxDf, &self.max_df),
+            (GridKey::MaxFeatures, &self.max_features),
+            (GridKey::SublinearTf, &self.sublinear_tf),
+            (GridKey::Norm, &self.norm),
+            (GridKey::Stem, &self.stem),
+            (GridKey::StopWords, &self.stop_words),
+            (GridKey::Lowercase, &lowercase),
+            (GridKey::StripAccents, &self.strip_accents),
+            (GridKey::TokenPattern, &self.token_pattern),
+            (GridKey::Nb, &self.nb),
+            (GridKey::CharWb, &self.char_wb),
+            (GridKey::C, &self.c),
+            (GridKey::ClassWeight, &self.class_weight),
+            (GridKey::MaxIter, &self.max_iter),
+            (GridKey::Tol, &self.tol),
+            (GridKey::Analyzer, &None),
+        ];
+        let mut out = Vec::new();
+        for (key, value) in flags {
+            if let Some(v) = value {
+                out.push(key.parse(v)?);
             }
-        };
-        Ok(TfidfConfig {
-            analyzer: AnalyzerConfig {
-                analyzer,
-                ngram_range: self.ngram_range,
-                lowercase: !self.no_lowercase,
-                strip_accents: self.strip_accents.map(|a| match a {
-                    AccentsArg::Unicode => StripAccents::Unicode,
-                    AccentsArg::Ascii => StripAccents::Ascii,
-                }),
-                token_pattern: self.token_pattern.clone(),
-                stop_words,
-                stem,
-            },
-            min_df: DocFreq::parse("min-df", &self.min_df)?,
-            max_df: DocFreq::parse("max-df", &self.max_df)?,
-            max_features: self.max_features,
-            sublinear_tf: self.sublinear_tf,
-            smooth_idf: true,
-            norm: match self.norm {
-                NormArg::L2 => Norm::L2,
-                NormArg::None => Norm::None,
-            },
-            nb: self.nb,
+        }
+        Ok(out)
+    }
+
+    fn preset(&self) -> Result<Preset> {
+        Ok(self.preset.parse()?)
+    }
+
+    /// The recipe: the preset with the explicit flags over it.
+    fn recipe(&self) -> Result<Recipe> {
+        Ok(Recipe {
+            preset: self.preset()?,
+            settings: self.settings()?,
         })
     }
-}
 
-/// A char_wb part that shares the main part's document-frequency and tf settings.
-fn char_wb_part(main: &TfidfConfig, range: (usize, usize)) -> TfidfConfig {
-    let mut c = main.clone();
-    c.analyzer.analyzer = AnalyzerKind::CharWb;
-    c.analyzer.ngram_range = range;
-    c.analyzer.stem = None;
-    c.analyzer.stop_words = StopWords::None;
-    c.max_features = None;
-    c
-}
-
-/// The configuration to train or evaluate: a preset, or the feature and model options.
-fn configure(features: &FeatureArgs, model: &ModelArgs) -> Result<Config> {
-    match features.preset {
-        Some(PresetArg::Best) => best_preset(),
-        None => Ok(Config {
-            features: features.configs()?,
-            params: model.params()?,
-        }),
+    /// True when --preset was left at `default` and no feature or model flag was given.
+    fn is_default(&self) -> Result<bool> {
+        Ok(self.preset()? == Preset::Default && self.settings()?.is_empty())
     }
 }
 
@@ -336,98 +331,66 @@ struct DataArgs {
     /// Skip rows with this label value (repeatable), e.g. --skip-label "No agreement".
     #[arg(long, value_name = "VALUE")]
     skip_label: Vec<String>,
-    /// Keep only rows where COL equals VALUE (repeatable), e.g. --filter section=body.
-    #[arg(long, value_name = "COL=VALUE", value_parser = parse_filter)]
-    filter: Vec<(String, String)>,
+    /// Keep only rows where COL equals VALUE (repeatable; all must hold): COL=VALUE,
+    /// COL=A|B (any of several values) or COL!=VALUE (leave an outlet out), e.g.
+    /// --filter section=body --filter 'outlet!=Fox News'.
+    #[arg(long, value_name = "COL=VALUE")]
+    filter: Vec<String>,
     #[command(flatten)]
     csv: CsvArgs,
 }
 
-fn parse_filter(s: &str) -> std::result::Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(c, v)| (c.trim().to_string(), v.trim().to_string()))
-        .filter(|(c, _)| !c.is_empty())
-        .ok_or_else(|| format!("expected COL=VALUE, got {s:?}"))
-}
-
 impl DataArgs {
-    fn read(&self) -> Result<framelens::data::LabelledData> {
-        let spec = framelens::data::LabelSpec {
+    fn spec(&self) -> Result<framelens::data::LabelSpec> {
+        Ok(framelens::data::LabelSpec {
             text: self.text.clone(),
             label: self.label.clone(),
             skip_labels: self.skip_label.clone(),
-            filters: self.filter.clone(),
-        };
-        let data = framelens::data::LabelledData::read(&self.data, &spec, &self.csv.options())?;
+            filters: self
+                .filter
+                .iter()
+                .map(|f| f.parse::<Filter>())
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn read(&self) -> Result<framelens::data::LabelledData> {
+        let data =
+            framelens::data::LabelledData::read(&self.data, &self.spec()?, &self.csv.options())?;
         for w in &data.warnings {
             eoutln!("framelens: warning: {w}")?;
         }
         Ok(data)
     }
+}
 
-    /// One line: rows read, used, skipped by reason; then the class counts.
-    fn describe(&self, data: &framelens::data::LabelledData) -> String {
-        let skipped: usize = data.rows.skipped.values().sum();
-        let reasons = data
-            .rows
-            .skipped
+/// One line: rows read, used, skipped by reason; then the class counts.
+fn describe_data(data: &framelens::data::LabelledData) -> String {
+    let skipped = data.rows.skipped_total();
+    let reasons = data
+        .rows
+        .skipped
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{}: {} rows read, {} used, {} skipped{}\nclasses: {}",
+        data.path.display(),
+        data.rows.read,
+        data.rows.used,
+        skipped,
+        if skipped == 0 {
+            String::new()
+        } else {
+            format!(" ({reasons})")
+        },
+        data.class_counts
             .iter()
-            .map(|(k, v)| format!("{v} {k}"))
+            .map(|(k, v)| format!("{k} {v}"))
             .collect::<Vec<_>>()
-            .join(", ");
-        format!(
-            "{}: {} rows read, {} used, {} skipped{}\nclasses: {}",
-            self.data.display(),
-            data.rows.read,
-            data.rows.used,
-            skipped,
-            if skipped == 0 {
-                String::new()
-            } else {
-                format!(" ({reasons})")
-            },
-            data.class_counts
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
-/// Options of the logistic regression.
-#[derive(Debug, Clone, Args)]
-struct ModelArgs {
-    /// Inverse regularisation strength (scikit-learn's C).
-    #[arg(long = "c", default_value_t = 1.0, help_heading = "Model")]
-    c: f64,
-    /// Class weighting: none, or balanced = n / (classes × class count).
-    #[arg(long, value_enum, default_value = "none", help_heading = "Model")]
-    class_weight: ClassWeightArg,
-    /// Maximum L-BFGS iterations.
-    #[arg(long, default_value_t = 1000, help_heading = "Model")]
-    max_iter: u64,
-    /// Stop when the gradient norm (of the objective divided by C·n) is below this.
-    #[arg(long, default_value_t = 1e-6, help_heading = "Model")]
-    tol: f64,
-    /// Seed for anything random (fold assignment).
-    #[arg(long, default_value_t = 0, help_heading = "Model")]
-    seed: u64,
-}
-
-impl ModelArgs {
-    fn params(&self) -> Result<LogisticValidParams> {
-        use linfa::ParamGuard;
-        Ok(LogisticParams::new()
-            .c(self.c)
-            .class_weight(match self.class_weight {
-                ClassWeightArg::None => ClassWeight::None,
-                ClassWeightArg::Balanced => ClassWeight::Balanced,
-            })
-            .max_iter(self.max_iter)
-            .tol(self.tol)
-            .check()?)
-    }
+            .join(", ")
+    )
 }
 
 /// How CSV input is read.
@@ -437,8 +400,8 @@ struct CsvArgs {
     #[arg(long, value_name = "C", value_parser = parse_delimiter, help_heading = "Input")]
     delimiter: Option<u8>,
     /// strict: stop at bytes that are not UTF-8 (naming file, line, offset); lossy: replace them.
-    #[arg(long, value_enum, default_value = "strict", help_heading = "Input")]
-    encoding: EncodingArg,
+    #[arg(long, value_name = "HOW", default_value = "strict", value_parser = ["strict", "lossy"], help_heading = "Input")]
+    encoding: String,
 }
 
 fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
@@ -455,9 +418,10 @@ impl CsvArgs {
     fn options(&self) -> CsvOptions {
         CsvOptions {
             delimiter: self.delimiter,
-            encoding: match self.encoding {
-                EncodingArg::Strict => Encoding::Strict,
-                EncodingArg::Lossy => Encoding::Lossy,
+            encoding: if self.encoding == "lossy" {
+                Encoding::Lossy
+            } else {
+                Encoding::Strict
             },
         }
     }
@@ -539,7 +503,6 @@ fn check_out(out: &std::path::Path, inputs: &[PathBuf]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_valid() {
@@ -548,11 +511,22 @@ mod tests {
 
     #[test]
     fn value_parsers() {
-        assert_eq!(parse_range("1,3"), Ok((1, 3)));
-        assert!(parse_range("3,1").is_err());
-        assert!(parse_range("x").is_err());
         assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
         assert_eq!(parse_delimiter(";"), Ok(b';'));
         assert!(parse_delimiter(";;").is_err());
+    }
+
+    #[test]
+    fn setting_errors_name_the_flag() {
+        let e = flag_context(framelens::Error::setting("min_df", "-1", "a count").into());
+        assert_eq!(e.to_string(), "invalid --min-df -1: expected a count");
+        let e = flag_context(
+            anyhow::Error::from(framelens::Error::setting("c", "0", "a number > 0"))
+                .context("in --grid c=0,1"),
+        );
+        assert_eq!(
+            format!("{e:#}"),
+            "in --grid c=0,1: invalid --c 0: expected a number > 0"
+        );
     }
 }

@@ -1,17 +1,23 @@
 //! `framelens train`: labelled CSV → model file.
 
-use super::{eoutln, outln};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
 
-use framelens::eval;
-use framelens::model::{self, CrossValidation, Model, StopReason, TrainingInfo};
+use framelens::eval::SearchResult;
+use framelens::model::{self, StopReason, TrainOptions};
 
-use super::{check_out, DataArgs, FeatureArgs, ModelArgs};
+use super::{check_out, describe_data, eoutln, outln, DataArgs, RecipeArgs, EXIT_CODES};
 
 #[derive(Debug, Args)]
+#[command(after_help = format!("Examples:
+  framelens train --data labels/seed_sentences.csv --text text --label stance --out stance.json
+  framelens train --data labels.csv --text text --label frame --preset best --c 1 --cv 5 --out frame.json
+  framelens train --data babe.csv --text text --label label_bias --filter 'outlet!=Fox News' --out no-fox.json
+  framelens train --data labels.csv --text text --label stance --from-eval result.json --out stance.json
+
+{EXIT_CODES}"))]
 pub struct TrainArgs {
     #[command(flatten)]
     data: DataArgs,
@@ -22,35 +28,46 @@ pub struct TrainArgs {
     /// metrics in the model (for error-corrected prevalence in reports).
     #[arg(long, value_name = "K")]
     cv: Option<usize>,
-    /// Use the best settings of a `framelens eval --save RESULT.json` run (replaces the
-    /// feature and model options).
+    /// Use the best settings of a `framelens eval --save RESULT.json` run (instead of the
+    /// feature and model options, which cannot be combined with it).
     #[arg(long, value_name = "RESULT.json")]
     from_eval: Option<PathBuf>,
     #[command(flatten)]
-    features: FeatureArgs,
-    #[command(flatten)]
-    model: ModelArgs,
+    recipe: RecipeArgs,
 }
 
 pub fn run(a: TrainArgs) -> Result<()> {
     // Parse and check everything before reading data.
-    let config = match &a.from_eval {
-        Some(p) => super::eval::best_config(p)?,
-        None => super::configure(&a.features, &a.model)?,
+    let (config, preset) = match &a.from_eval {
+        Some(p) => {
+            anyhow::ensure!(
+                a.recipe.is_default()?,
+                "--from-eval takes every feature and model setting from {}; leave out --preset and the feature and model options",
+                p.display()
+            );
+            (SearchResult::load(p)?.best, None)
+        }
+        None => {
+            let recipe = a.recipe.recipe()?;
+            let preset = (a.recipe.preset != "default").then_some(recipe.preset);
+            (recipe.build()?, preset)
+        }
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;
-    if let Some(k) = a.cv {
-        anyhow::ensure!(k >= 2, "invalid --cv {k}: expected at least 2 folds");
-    }
     let data = a.data.read()?;
-    outln!("{}", a.data.describe(&data))?;
+    outln!("{}", describe_data(&data))?;
     let started = std::time::Instant::now();
-    let (features, classifier, fit) =
-        model::fit(&config.features, &config.params, &data.texts, &data.labels)
-            .with_context(|| format!("training on {}", a.data.data.display()))?;
+    let opts = TrainOptions {
+        cv: a.cv,
+        seed: a.recipe.seed,
+        preset,
+    };
+    let (m, cv) = model::train_cv(&data, &config, &opts)
+        .with_context(|| format!("training on {}", a.data.data.display()))?;
+    let fit = &m.training.fit;
     outln!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
-        features.n_features(),
+        m.features.n_features(),
         fit.iterations,
         if fit.converged {
             "converged"
@@ -75,50 +92,17 @@ pub fn run(a: TrainArgs) -> Result<()> {
             config.params.tol()
         )?,
     }
-    let cross_validation = match a.cv {
-        None => None,
-        Some(k) => {
-            let r = eval::cross_validate(&config, &data.texts, &data.labels, k, a.model.seed, &[])?;
-            outln!(
-                "cross-validation ({k} folds): accuracy {:.3}, macro-F1 {:.3} (pooled out-of-fold)",
-                r.pooled.accuracy,
-                r.pooled.macro_f1
-            )?;
-            Some(CrossValidation {
-                folds: k,
-                seed: a.model.seed,
-                accuracy: r.pooled.accuracy,
-                macro_f1: r.pooled.macro_f1,
-                confusion: r.pooled.confusion,
-            })
-        }
-    };
-    let training = TrainingInfo {
-        data_file: a
-            .data
-            .data
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        data_sha256: data.sha256.clone(),
-        text_column: a.data.text.clone(),
-        label_column: a.data.label.clone(),
-        skip_labels: a.data.skip_label.clone(),
-        filters: a
-            .data
-            .filter
-            .iter()
-            .map(|(c, v)| format!("{c}={v}"))
-            .collect(),
-        rows: data.rows.clone(),
-        class_counts: data.class_counts.clone(),
-        params: config.params,
-        seed: a.model.seed,
-        fit,
-        date: model::training_date(),
-        cross_validation,
-    };
-    let m = Model::new(features, classifier, training);
+    if let Some(r) = cv {
+        // The same figure as `eval`: macro-F1 as the mean over folds (the pooled out-of-fold
+        // figures, which the model stores beside its confusion matrix, follow).
+        let k = r.folds;
+        let (mean, sd) = r.fold_stat(|m| m.macro_f1);
+        outln!(
+            "cross-validation ({k} folds): macro-F1 {mean:.3} ± {sd:.3} (mean ± sd over folds); pooled out-of-fold accuracy {:.3}, macro-F1 {:.3}",
+            r.pooled.accuracy,
+            r.pooled.macro_f1
+        )?;
+    }
     m.save(&a.out)?;
     outln!("wrote {}", a.out.display())?;
     Ok(())

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// How to treat bytes that are not UTF-8.
@@ -354,6 +355,121 @@ pub fn open_table(path: &Path, opts: &CsvOptions) -> Result<Table<TableReader>, 
     Table::from_reader(path, input, opts)
 }
 
+/// Why a row of a labelled file was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// The label cell is empty.
+    #[serde(rename = "empty label")]
+    EmptyLabel,
+    /// The text cell is empty or white space.
+    #[serde(rename = "empty text")]
+    EmptyText,
+    /// A [`Filter`] did not match.
+    #[serde(rename = "filtered out")]
+    FilteredOut,
+    /// The label is one of [`LabelSpec::skip_labels`].
+    #[serde(rename = "skipped label")]
+    SkippedLabel,
+}
+
+impl SkipReason {
+    /// Every reason.
+    pub const ALL: [SkipReason; 4] = [
+        SkipReason::EmptyLabel,
+        SkipReason::EmptyText,
+        SkipReason::FilteredOut,
+        SkipReason::SkippedLabel,
+    ];
+
+    /// How it reads in messages and model files, e.g. `empty text`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::EmptyLabel => "empty label",
+            SkipReason::EmptyText => "empty text",
+            SkipReason::FilteredOut => "filtered out",
+            SkipReason::SkippedLabel => "skipped label",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Rows of a labelled file that were used or skipped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RowCounts {
+    /// Data rows read.
+    pub read: usize,
+    /// Rows used.
+    pub used: usize,
+    /// Rows skipped, by reason.
+    pub skipped: BTreeMap<SkipReason, usize>,
+}
+
+impl RowCounts {
+    /// Rows skipped for any reason.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
+/// Keeps the rows whose column has one of the values (`COL=A|B`), or none of them (`COL!=A|B`).
+/// Cells and values are compared after trimming white space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    /// The column.
+    pub column: String,
+    /// The values.
+    pub values: Vec<String>,
+    /// Keep rows whose value is *not* one of `values`.
+    pub negate: bool,
+}
+
+impl Filter {
+    /// True when a cell passes.
+    pub fn keeps(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.values.iter().any(|v| v == cell) != self.negate
+    }
+}
+
+/// `COL=VALUE`, `COL=A|B` or `COL!=VALUE`.
+impl std::str::FromStr for Filter {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Filter, Error> {
+        let bad = || Error::InvalidFilter {
+            spec: s.to_string(),
+        };
+        let (column, values, negate) = match s.split_once("!=") {
+            Some((c, v)) => (c, v, true),
+            None => {
+                let (c, v) = s.split_once('=').ok_or_else(bad)?;
+                (c, v, false)
+            }
+        };
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(bad());
+        }
+        Ok(Filter {
+            column: column.to_string(),
+            values: values.split('|').map(|v| v.trim().to_string()).collect(),
+            negate,
+        })
+    }
+}
+
+/// The form it was parsed from (`section=body`), as recorded in model files.
+impl std::fmt::Display for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let op = if self.negate { "!=" } else { "=" };
+        write!(f, "{}{op}{}", self.column, self.values.join("|"))
+    }
+}
+
 /// What to read from a labelled CSV.
 #[derive(Debug, Clone)]
 pub struct LabelSpec {
@@ -363,8 +479,8 @@ pub struct LabelSpec {
     pub label: String,
     /// Label values whose rows are skipped (e.g. `No agreement`).
     pub skip_labels: Vec<String>,
-    /// Keep only rows whose column equals the value (all must hold), e.g. `section` = `body`.
-    pub filters: Vec<(String, String)>,
+    /// Keep only rows that pass every filter, e.g. `section=body`.
+    pub filters: Vec<Filter>,
 }
 
 /// Labelled sentences read from a CSV, with what was skipped and why.
@@ -372,6 +488,8 @@ pub struct LabelSpec {
 pub struct LabelledData {
     /// The file.
     pub path: PathBuf,
+    /// What was read from it.
+    pub spec: LabelSpec,
     /// SHA-256 of the file's bytes (hex).
     pub sha256: String,
     /// Texts of the usable rows.
@@ -381,7 +499,7 @@ pub struct LabelledData {
     /// 1-based line of each usable row.
     pub lines: Vec<u64>,
     /// Rows read and skipped.
-    pub rows: crate::model::RowCounts,
+    pub rows: RowCounts,
     /// Rows per class.
     pub class_counts: BTreeMap<String, usize>,
     /// Problems that do not stop training (a class with fewer than 2 examples).
@@ -407,10 +525,11 @@ impl LabelledData {
         let filters = spec
             .filters
             .iter()
-            .map(|(c, v)| Ok((table.column(c)?, v.trim())))
+            .map(|f| Ok((table.column(&f.column)?, f)))
             .collect::<Result<Vec<_>, Error>>()?;
         let mut data = LabelledData {
             path: path.to_path_buf(),
+            spec: spec.clone(),
             sha256,
             texts: Vec::new(),
             labels: Vec::new(),
@@ -419,25 +538,25 @@ impl LabelledData {
             class_counts: BTreeMap::new(),
             warnings: Vec::new(),
         };
-        let skip = |reason: &str, rows: &mut crate::model::RowCounts| {
-            *rows.skipped.entry(reason.to_string()).or_insert(0) += 1;
+        let skip = |reason: SkipReason, rows: &mut RowCounts| {
+            *rows.skipped.entry(reason).or_insert(0) += 1;
         };
         while table.next_row()? {
             data.rows.read += 1;
             let text = table.field(ti)?;
             let label = table.field(li)?.trim().to_string();
             let mut kept = true;
-            for (i, v) in &filters {
-                kept &= table.field(*i)?.trim() == *v;
+            for (i, f) in &filters {
+                kept &= f.keeps(&table.field(*i)?);
             }
             if !kept {
-                skip("filtered out", &mut data.rows);
+                skip(SkipReason::FilteredOut, &mut data.rows);
             } else if text.trim().is_empty() {
-                skip("empty text", &mut data.rows);
+                skip(SkipReason::EmptyText, &mut data.rows);
             } else if label.is_empty() {
-                skip("empty label", &mut data.rows);
+                skip(SkipReason::EmptyLabel, &mut data.rows);
             } else if spec.skip_labels.iter().any(|s| s.trim() == label) {
-                skip("skipped label", &mut data.rows);
+                skip(SkipReason::SkippedLabel, &mut data.rows);
             } else {
                 *data.class_counts.entry(label.clone()).or_insert(0) += 1;
                 data.texts.push(text);
@@ -555,9 +674,9 @@ mod tests {
         assert_eq!(d.labels, ["pro", "anti", "pro"]);
         assert_eq!(d.lines, [2, 6, 7]);
         assert_eq!(d.rows.read, 6);
-        assert_eq!(d.rows.skipped["empty text"], 1);
-        assert_eq!(d.rows.skipped["empty label"], 1);
-        assert_eq!(d.rows.skipped["skipped label"], 1);
+        assert_eq!(d.rows.skipped[&SkipReason::EmptyText], 1);
+        assert_eq!(d.rows.skipped[&SkipReason::EmptyLabel], 1);
+        assert_eq!(d.rows.skipped[&SkipReason::SkippedLabel], 1);
         assert!(d.warnings.iter().any(|w| w.contains("\"anti\" has only 1")));
         assert_eq!(d.sha256.len(), 64);
     }
@@ -575,11 +694,11 @@ c,y,body
 ",
         );
         let mut s = spec();
-        s.filters = vec![("section".into(), "body".into())];
+        s.filters = vec!["section=body".parse().unwrap()];
         let d = LabelledData::read(&p, &s, &CsvOptions::default()).unwrap();
         assert_eq!(d.texts, ["a", "c"]);
-        assert_eq!(d.rows.skipped["filtered out"], 1);
-        s.filters = vec![("nope".into(), "body".into())];
+        assert_eq!(d.rows.skipped[&SkipReason::FilteredOut], 1);
+        s.filters = vec!["nope=body".parse().unwrap()];
         assert!(matches!(
             LabelledData::read(&p, &s, &CsvOptions::default()),
             Err(Error::MissingColumn { .. })

@@ -5,6 +5,8 @@
 //! the training part only; the held-out part is only transformed and predicted.
 
 pub mod metrics;
+mod search;
+mod table;
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -12,20 +14,16 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::Config;
 use crate::features::{FeatureExtractor, TfidfConfig};
 pub use crate::model::encode;
-use crate::model::LogisticValidParams;
 use crate::Error;
 pub use metrics::{argmax, compute, mean_std, ClassMetrics, Metrics};
-
-/// One configuration: feature parts and classifier parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Config {
-    /// Feature extractor parts.
-    pub features: Vec<TfidfConfig>,
-    /// Classifier parameters.
-    pub params: LogisticValidParams,
-}
+pub use search::{
+    baseline, class_indices, corrected_paired_t, held_out, search, write_predictions, Baseline,
+    Evaluated, HeldOut, Search, SearchOptions, SearchResult,
+};
+pub use table::per_class_table;
 
 /// Assigns each row to one of `k` folds, stratified: each class's rows are shuffled (seeded)
 /// and dealt round-robin, continuing where the previous class stopped, so every fold gets
@@ -99,7 +97,7 @@ type FoldProba = (Vec<usize>, Vec<Vec<f64>>);
 
 /// The feature matrices of one fold: features fitted on the `train` rows only.
 fn fold_matrices(
-    features: &[crate::features::TfidfConfig],
+    features: &[TfidfConfig],
     texts: &[String],
     y: &[usize],
     n_classes: usize,
@@ -129,8 +127,14 @@ fn fit_predict(
     train: &[usize],
     test: &[usize],
 ) -> Result<Vec<Vec<f64>>, Error> {
-    let (x, train_y, x_test) =
-        fold_matrices(&config.features, texts, y, classes.len(), train, test)?;
+    let (x, train_y, x_test) = fold_matrices(
+        &config.features.parts(),
+        texts,
+        y,
+        classes.len(),
+        train,
+        test,
+    )?;
     let (clf, _) = config.params.fit(&x, &train_y, classes.to_vec())?;
     Ok(clf.predict_proba(&x_test))
 }
@@ -195,7 +199,7 @@ pub fn cross_validate_many(
                     source: Box::new(source),
                 };
                 let (x, train_y, x_test) = fold_matrices(
-                    &configs[group[0]].features,
+                    &configs[group[0]].features.parts(),
                     texts,
                     &y,
                     classes.len(),
@@ -393,12 +397,7 @@ mod tests {
     }
 
     fn config() -> Config {
-        let mut f = TfidfConfig::default();
-        f.analyzer.stem = None;
-        Config {
-            features: vec![f],
-            params: crate::model::LogisticParams::new().check().unwrap(),
-        }
+        crate::config::Preset::Sklearn.config()
     }
 
     #[test]
@@ -426,7 +425,7 @@ mod tests {
         }
         let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != 0).collect();
         let train_texts: Vec<&str> = train.iter().map(|&i| texts[i].as_str()).collect();
-        let fx = FeatureExtractor::fit(&config().features, &train_texts).unwrap();
+        let fx = FeatureExtractor::fit(&config().features.parts(), &train_texts).unwrap();
         assert!(!fx.parts[0].vocabulary.iter().any(|t| t == "zzleak"));
         // And the CV probabilities are the same with and without the marker word.
         let (plain, _) = data();

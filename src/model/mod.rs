@@ -1,12 +1,16 @@
 //! Model: a fitted feature extractor plus a logistic regression, with the metadata of its
 //! training, saved as one self-describing, versioned JSON file.
 
+mod linfa_traits;
 mod logistic;
 mod params;
 
+pub use linfa_traits::SparseRecords;
 pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
 pub use params::{ClassWeight, LogisticParams, LogisticValidParams};
 
+use crate::config::{Config, Preset};
+use crate::data::{LabelledData, RowCounts};
 use crate::Error;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,17 +24,6 @@ use crate::features::{FeatureExtractor, SparseRow, TfidfConfig, Vectorizer};
 pub const MODEL_FORMAT: &str = "framelens-model";
 /// The model-file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// Rows of the training file that were used or skipped.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RowCounts {
-    /// Data rows read (header excluded).
-    pub read: usize,
-    /// Rows used for training.
-    pub used: usize,
-    /// Rows skipped, by reason (`empty text`, `empty label`, `skipped label`).
-    pub skipped: BTreeMap<String, usize>,
-}
 
 /// Cross-validated performance stored with a model (see `framelens eval`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,8 +68,11 @@ pub struct TrainingInfo {
     pub fit: FitReport,
     /// UTC date of training (`SOURCE_DATE_EPOCH` overrides the clock, for reproducible files).
     pub date: String,
-    /// Cross-validated performance, when trained with `--cv`.
+    /// Cross-validated performance, when trained with cross-validation.
     pub cross_validation: Option<CrossValidation>,
+    /// The preset the configuration started from, when one was named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Preset>,
 }
 
 /// A trained model, as stored on disk.
@@ -134,6 +130,76 @@ pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
     (classes, y)
 }
 
+/// How to train a model beyond its [`Config`].
+#[derive(Debug, Clone, Default)]
+pub struct TrainOptions {
+    /// Also cross-validate with this many stratified folds and store the out-of-fold
+    /// confusion matrix and metrics in the model.
+    pub cv: Option<usize>,
+    /// Seed of the fold assignment.
+    pub seed: u64,
+    /// The preset the configuration came from, recorded in the model.
+    pub preset: Option<Preset>,
+}
+
+/// Trains a model on labelled data: features and classifier on every row, plus
+/// cross-validation when asked. The model records where it came from ([`TrainingInfo`]).
+pub fn train(data: &LabelledData, config: &Config, opts: &TrainOptions) -> Result<Model, Error> {
+    Ok(train_cv(data, config, opts)?.0)
+}
+
+/// [`train`], also returning the cross-validation's out-of-fold results when
+/// [`TrainOptions::cv`] asks for them (their per-fold metrics are not stored in the model).
+pub fn train_cv(
+    data: &LabelledData,
+    config: &Config,
+    opts: &TrainOptions,
+) -> Result<(Model, Option<crate::eval::CvResult>), Error> {
+    if let Some(k) = opts.cv {
+        if k < 2 {
+            return Err(Error::setting("cv", k.to_string(), "at least 2 folds"));
+        }
+    }
+    let (features, classifier, fit) = fit(
+        &config.features.parts(),
+        &config.params,
+        &data.texts,
+        &data.labels,
+    )?;
+    let cv = opts
+        .cv
+        .map(|k| crate::eval::cross_validate(config, &data.texts, &data.labels, k, opts.seed, &[]))
+        .transpose()?;
+    let cross_validation = cv.as_ref().map(|r| CrossValidation {
+        folds: r.folds,
+        seed: opts.seed,
+        accuracy: r.pooled.accuracy,
+        macro_f1: r.pooled.macro_f1,
+        confusion: r.pooled.confusion.clone(),
+    });
+    let training = TrainingInfo {
+        data_file: data
+            .path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        data_sha256: data.sha256.clone(),
+        text_column: data.spec.text.clone(),
+        label_column: data.spec.label.clone(),
+        skip_labels: data.spec.skip_labels.clone(),
+        filters: data.spec.filters.iter().map(ToString::to_string).collect(),
+        rows: data.rows.clone(),
+        class_counts: data.class_counts.clone(),
+        params: config.params.clone(),
+        seed: opts.seed,
+        fit,
+        date: training_date(),
+        cross_validation,
+        preset: opts.preset,
+    };
+    Ok((Model::new(features, classifier, training), cv))
+}
+
 /// Fits features and classifier on texts and labels; returns the classifier parts.
 pub fn fit(
     configs: &[TfidfConfig],
@@ -189,9 +255,10 @@ impl Model {
         })
     }
 
-    /// The `n` highest-weighted features for each class, as (feature, weight).
-    /// For two classes the second class gets the largest weights and the first the most
-    /// negative ones (with their sign).
+    /// The `n` n-grams that push hardest toward each class, as (n-gram, weight toward that
+    /// class). With two classes the model has one weight vector, for the second class; the
+    /// first class gets the most negative weights with their sign flipped, so a positive
+    /// number always means "toward this class".
     pub fn top_features(&self, n: usize) -> Vec<(String, Vec<(String, f64)>)> {
         let names = self.features.feature_names();
         let classes = self.classes();
@@ -200,7 +267,7 @@ impl Model {
             idx.sort_by(|&a, &b| (sign * w[b]).total_cmp(&(sign * w[a])).then(a.cmp(&b)));
             idx.into_iter()
                 .take(n)
-                .map(|i| (names[i].clone(), w[i]))
+                .map(|i| (names[i].clone(), sign * w[i]))
                 .collect()
         };
         if classes.len() == 2 {
@@ -215,6 +282,124 @@ impl Model {
                 .map(|(c, w)| (c.clone(), top(w, 1.0)))
                 .collect()
         }
+    }
+
+    /// A readable description: provenance, data, features, classifier, cross-validation,
+    /// and the `top` n-grams pushing toward each class.
+    pub fn describe(&self, top: usize) -> String {
+        use std::fmt::Write as _;
+        let t = &self.training;
+        let mut s = String::new();
+        let list = |m: &BTreeMap<String, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "format: {} version {}, written by framelens {}",
+            self.format, self.format_version, self.framelens_version
+        );
+        let _ = writeln!(
+            s,
+            "trained: {} on {} (sha256 {})",
+            t.date, t.data_file, t.data_sha256
+        );
+        let _ = writeln!(
+            s,
+            "text column: {}; label column: {}",
+            t.text_column, t.label_column
+        );
+        if !t.skip_labels.is_empty() {
+            let _ = writeln!(s, "skipped labels: {}", t.skip_labels.join(", "));
+        }
+        if !t.filters.is_empty() {
+            let _ = writeln!(s, "row filters: {}", t.filters.join(", "));
+        }
+        let skipped = t
+            .rows
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>();
+        let _ = writeln!(
+            s,
+            "rows: {} read, {} used{}",
+            t.rows.read,
+            t.rows.used,
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(", skipped {}", skipped.join(", "))
+            }
+        );
+        let _ = writeln!(s, "classes: {}", list(&t.class_counts));
+        if let Some(p) = t.preset {
+            let _ = writeln!(s, "preset: {p}");
+        }
+        for (i, p) in self.features.parts.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "features{}: {} terms; {}",
+                if self.features.parts.len() > 1 {
+                    format!(" (part {})", i + 1)
+                } else {
+                    String::new()
+                },
+                p.vocabulary.len(),
+                crate::config::describe_part(&p.config)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "classifier: logistic regression, C {}, class weight {}, {} L-BFGS iterations, {}",
+            t.params.c(),
+            match t.params.class_weight() {
+                ClassWeight::None => "none",
+                ClassWeight::Balanced => "balanced",
+            },
+            t.fit.iterations,
+            if t.fit.converged {
+                "converged"
+            } else {
+                "not converged"
+            }
+        );
+        if let Some(cv) = &t.cross_validation {
+            let _ = writeln!(
+                s,
+                "cross-validation: {} folds (seed {}), out-of-fold pooled accuracy {:.3}, macro-F1 {:.3}",
+                cv.folds, cv.seed, cv.accuracy, cv.macro_f1
+            );
+            let classes = self.classes();
+            let w = classes
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(5)
+                .max(6);
+            let _ = writeln!(s, "confusion matrix (rows: gold, columns: predicted):");
+            let _ = write!(s, "  {:<w$}", "");
+            for c in classes {
+                let _ = write!(s, " {c:>w$}");
+            }
+            s.push('\n');
+            for (c, row) in classes.iter().zip(&cv.confusion) {
+                let _ = write!(s, "  {c:<w$}");
+                for v in row {
+                    let _ = write!(s, " {v:>w$}");
+                }
+                s.push('\n');
+            }
+        }
+        for (class, feats) in self.top_features(top) {
+            let _ = writeln!(s, "\ntop {} n-grams toward {class} (weight):", feats.len());
+            for (name, w) in feats {
+                let _ = writeln!(s, "  {w:+.3}  {name}");
+            }
+        }
+        s
     }
 
     /// Serialises to pretty JSON (deterministic: fields in declaration order).
@@ -343,6 +528,7 @@ mod tests {
                 fit,
                 date: "2026-01-01".into(),
                 cross_validation: None,
+                preset: None,
             },
         )
     }
