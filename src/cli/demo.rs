@@ -1,15 +1,17 @@
 //! `framelens demo`: the main job on the bundled data. The five seed articles and the two
-//! shipped models are compiled into the binary, so this works after `cargo install` too.
+//! shipped models are compiled into the binary, so this works after `cargo install` too;
+//! they are scored and reported on in memory.
 
 use super::outln;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
 
 use framelens::model::Model;
-use framelens::report::{self, ReportFormat, ReportOptions};
-use framelens::score::{self, ScoreOptions};
+use framelens::report::{self, Report, ReportFormat, ReportOptions};
+use framelens::score::{CsvSink, Document, NamedModel, ScoreColumns, ScoredSentence, Scorer, Sink};
 
 /// (source, file stem, text) of the seed articles.
 const SEEDS: [(&str, &str, &str); 5] = [
@@ -45,66 +47,59 @@ const MODELS: [(&str, &str); 2] = [
     ("frame", include_str!("../../models/frame.json")),
 ];
 
+const AFTER_HELP: &str = "\
+Examples:
+  framelens demo
+  # also write the seed articles, the two models and the per-sentence scores to demo/
+  framelens demo --keep demo
+  framelens report demo/scores.csv --by doc --model-name frame
+
+Exit status: 0 success, 1 error (e.g. --keep directory not writable),
+2 usage error (unknown option).";
+
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct DemoArgs {
-    /// Also keep the per-sentence scores and the models in this (existing) directory.
+    /// Also keep the seed articles, the per-sentence scores and the models in this directory
+    /// (created when it does not exist).
     #[arg(long, value_name = "DIR")]
     keep: Option<PathBuf>,
 }
 
 pub fn run(a: DemoArgs) -> Result<()> {
-    let tmp = tempfile::tempdir().context("creating a temporary directory")?;
-    let dir = match &a.keep {
-        Some(d) => {
-            anyhow::ensure!(
-                d.is_dir(),
-                "--keep {}: not an existing directory",
-                d.display()
-            );
-            d.clone()
-        }
-        None => tmp.path().to_path_buf(),
-    };
-    let mut inputs = Vec::new();
-    for (source, stem, text) in SEEDS {
-        let d = dir.join("seeds").join(source);
-        std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
-        let p = d.join(format!("{stem}.txt"));
-        framelens::io::write_atomic(&p, text.as_bytes())
-            .with_context(|| format!("writing {}", p.display()))?;
-        inputs.push(p);
-    }
     let mut models = Vec::new();
     for (name, json) in MODELS {
-        let p = dir.join(format!("{name}.json"));
-        let m = Model::from_slice(&p, json.as_bytes())?;
-        framelens::io::write_atomic(&p, json.as_bytes())
-            .with_context(|| format!("writing {}", p.display()))?;
-        models.push((p, m));
+        let path = PathBuf::from(format!("{name}.json"));
+        models.push(NamedModel::new(
+            name,
+            Model::from_slice(&path, json.as_bytes())?,
+        ));
     }
-    let models = score::name_models(models)?;
-    let scores = dir.join("scores.csv");
-    let mut out = Vec::new();
-    let summary = score::score(
-        &models,
-        &inputs,
-        &ScoreOptions::default(),
-        &mut out,
-        &mut |_| {},
-    )?;
-    framelens::io::write_atomic(&scores, &out)
-        .with_context(|| format!("writing {}", scores.display()))?;
-    let mut r = report::build(&scores, &ReportOptions::default())?;
+    let docs: Vec<Document> = SEEDS
+        .iter()
+        .map(|(source, stem, text)| Document::new(*source, *stem, *text))
+        .collect();
+    let mut scorer = Scorer::new(&models)?;
+    let rows: Vec<ScoredSentence> = docs.iter().flat_map(|d| scorer.score_document(d)).collect();
+    let columns = scorer.columns();
+    let mut r = Report::from_rows(&columns, &rows, &ReportOptions::default())?;
     r.input = "the five seed articles (bundled)".into();
+    let kept = a
+        .keep
+        .as_deref()
+        .map(|dir| keep(dir, &columns, &rows))
+        .transpose()?;
     outln!(
         "# framelens demo: {} sentences of {} articles on the Russia–NATO–Ukraine crisis, one per outlet,\n\
          scored with the shipped stance and frame models (trained on 275 hand-labelled sentences of the same\n\
          articles: see models/README.md for what they can and cannot be trusted for). The models have seen\n\
          these sentences in training, so this shows the pipeline at work, not the models' accuracy.\n",
-        summary.sentences, summary.documents
+        rows.len(), docs.len()
     )?;
-    print!("{}", report::render(&r, ReportFormat::Markdown));
-    if a.keep.is_some() {
+    std::io::stdout()
+        .lock()
+        .write_all(report::render(&r, ReportFormat::Markdown).as_bytes())?;
+    if let (Some(dir), Some(scores)) = (&a.keep, kept) {
         outln!(
             "Scores: {}; models: {}/stance.json, {}/frame.json.",
             scores.display(),
@@ -120,4 +115,29 @@ pub fn run(a: DemoArgs) -> Result<()> {
          See labels/CODEBOOK.md for how the seed sentences were labelled."
     )?;
     Ok(())
+}
+
+/// Writes the seed articles (`seeds/<source>/<stem>.txt`), the models and the scores
+/// (`scores.csv`) into `dir`, creating it; returns the path of the scores.
+fn keep(dir: &Path, columns: &ScoreColumns, rows: &[ScoredSentence]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    anyhow::ensure!(dir.is_dir(), "{}: not a directory", dir.display());
+    let write = |p: &Path, bytes: &[u8]| {
+        framelens::io::write_atomic(p, bytes).with_context(|| format!("writing {}", p.display()))
+    };
+    for (source, stem, text) in SEEDS {
+        let d = dir.join("seeds").join(source);
+        std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+        write(&d.join(format!("{stem}.txt")), text.as_bytes())?;
+    }
+    for (name, json) in MODELS {
+        write(&dir.join(format!("{name}.json")), json.as_bytes())?;
+    }
+    let mut sink = CsvSink::new(Vec::new(), columns);
+    for row in rows {
+        sink.write(row)?;
+    }
+    let scores = dir.join("scores.csv");
+    write(&scores, &sink.into_inner()?)?;
+    Ok(scores)
 }

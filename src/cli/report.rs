@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use framelens::report::{self, ReportFormat, ReportOptions};
+use framelens::report::{self, Report, ReportFormat, ReportOptions};
 
 use super::{check_out, CsvArgs};
 
@@ -17,11 +17,28 @@ enum FormatArg {
     Json,
 }
 
+const AFTER_HELP: &str = "\
+For each model and each group: documents, sentences, the share of each predicted label with
+95% Wilson intervals (and document-level intervals with 2+ documents per group), the mean
+probability of each class, and a chi-square test of group × label.
+
+Examples:
+  framelens report scores.csv
+  framelens report scores.jsonl --model-name stance --format csv --out stance_by_source.csv
+  # frames within each predicted stance
+  framelens report scores.csv --by stance_label --model-name frame
+  framelens score --model stance.json articles/ | framelens report -
+
+Exit status: 0 success, 1 error (unreadable scores, no model columns, ...),
+2 usage error (unknown option, bad value).";
+
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct ReportArgs {
-    /// Scores file written by `framelens score` (CSV), or - for standard input.
+    /// Scores written by `framelens score`: a CSV file, a JSON Lines file (.jsonl, .ndjson),
+    /// or - for CSV on standard input.
     scores: PathBuf,
-    /// Column to compare groups by.
+    /// Column to compare groups by: source, doc, a kept column, another model's label, ...
     #[arg(long, default_value = "source")]
     by: String,
     /// Report only this model (its column prefix); default every model in the file.
@@ -46,7 +63,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         model_name: a.model_name,
         csv: a.csv.options(),
     };
-    let r = report::build(&a.scores, &opts)?;
+    let r = Report::from_file(&a.scores, &opts)?;
     let text = report::render(
         &r,
         match a.format {
@@ -57,7 +74,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
     );
     match &a.out {
         Some(out) => framelens::io::write_atomic(out, text.as_bytes())
-            .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?,
+            .with_context(|| format!("writing {}", out.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())

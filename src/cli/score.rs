@@ -25,7 +25,25 @@ enum StdinFormat {
     Jsonl,
 }
 
+const AFTER_HELP: &str = "\
+Output columns: source, doc, index, text, the --keep columns, then for each model
+<model>_label (the most probable class) and <model>_p_<class> (probabilities, 6 decimals).
+
+Examples:
+  # articles/<outlet>/<article>.txt: source = folder name, doc = file stem
+  framelens score --model stance.json articles/ --out scores.csv
+  # a table of texts, two models, the row id and gold label copied through for joining back
+  framelens score --model stance.json --model frame.json items.csv \\
+      --text body --source outlet --doc id --keep id,gold --out scores.csv
+  # one sentence per JSON line, scored as is, JSON Lines out
+  framelens score --model stance.json --no-split --format jsonl sentences.jsonl > scores.jsonl
+  cat article.txt | framelens score --model stance.json --source wire -
+
+Exit status: 0 success, 1 error (unreadable input or model, missing column, ...),
+2 usage error (unknown option, bad value).";
+
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct ScoreArgs {
     /// Model file (repeatable); columns are named after the file stem, e.g. stance.json →
     /// stance_label, stance_p_<class>.
@@ -33,6 +51,11 @@ pub struct ScoreArgs {
     models: Vec<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
+    /// Input columns (CSV) or fields (JSON Lines) to copy to the output after `text`, e.g. a
+    /// row id, gold label, date or URL, so that scores can be joined back to the input.
+    /// Comma-separated or repeated. Not for .txt inputs, which have no columns.
+    #[arg(long, value_name = "COL,COL", value_delimiter = ',')]
+    keep: Vec<String>,
     /// Score each text as one unit instead of splitting it into sentences.
     #[arg(long)]
     no_split: bool,
@@ -67,6 +90,7 @@ pub fn run(a: ScoreArgs) -> Result<()> {
             FormatArg::Csv => OutputFormat::Csv,
             FormatArg::Jsonl => OutputFormat::Jsonl,
         },
+        keep: a.keep.iter().map(|c| c.trim().to_string()).collect(),
         ..a.input.options()
     };
     let total: u64 = inputs

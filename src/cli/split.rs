@@ -3,14 +3,32 @@
 use anyhow::Result;
 use clap::Args;
 
-use framelens::score::{self, ScoreOptions};
+use framelens::score;
 
 use super::{check_out, eoutln, with_output, InputArgs};
 
+const AFTER_HELP: &str = "\
+Output columns: id (<source>_<doc>_<index>), source, doc, index, text, then the --keep
+columns. The sentences are exactly those `framelens score` scores, so labels and scores
+can be joined on id (or on source, doc and index).
+
+Examples:
+  # articles/<outlet>/<article>.txt → a labelling sheet
+  framelens split articles/ --out to_label.csv
+  framelens split items.csv --text body --source outlet --doc id --keep url --out to_label.csv
+
+Exit status: 0 success, 1 error (unreadable input, missing column, ...),
+2 usage error (unknown option, bad value).";
+
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct SplitArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// Input columns (CSV) or fields (JSON Lines) to copy to the output after `text`
+    /// (comma-separated or repeated). Not for .txt inputs, which have no columns.
+    #[arg(long, value_name = "COL,COL", value_delimiter = ',')]
+    keep: Vec<String>,
 }
 
 pub fn run(a: SplitArgs) -> Result<()> {
@@ -18,12 +36,10 @@ pub fn run(a: SplitArgs) -> Result<()> {
     if let Some(out) = &a.input.out {
         check_out(out, &inputs)?;
     }
-    let opts = ScoreOptions {
-        with_id: true,
-        ..a.input.options()
-    };
+    let mut opts = a.input.options().read_options();
+    opts.keep = a.keep.iter().map(|c| c.trim().to_string()).collect();
     let summary = with_output(a.input.out.as_deref(), |w| {
-        Ok(score::score(&[], &inputs, &opts, w, &mut |_| {})?)
+        Ok(score::split(&inputs, &opts, w)?)
     })?;
     if a.input.out.is_some() {
         eoutln!(

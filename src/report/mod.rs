@@ -1,21 +1,24 @@
-//! Report: per-source (outlet) framing summaries from a scores file.
+//! Report: per-source (outlet) framing summaries of scored sentences.
 //!
-//! For each model in the scores file and each source: documents, sentences, and for each
-//! label its count, share and 95% Wilson interval, and the mean probability of each class;
-//! then a chi-square test of independence of source × label. The scores file is read row by
-//! row; only the per-source tallies are kept.
+//! For each model and each source: documents, sentences, and for each label its count, share
+//! and 95% Wilson interval, and the mean probability of each class; then a chi-square test of
+//! independence of source × label. [`Report::from_rows`] builds it from
+//! [`ScoredSentence`] values in memory; [`Report::from_file`] reads a scores file (CSV or
+//! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
 mod render;
 
 pub use render::{render, ReportFormat};
 
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::data::{self, CsvOptions};
+use crate::data::CsvOptions;
+use crate::score::{Column, ModelColumns, ScoreColumns, ScoredSentence, ScoresReader};
 use crate::Error;
 
 /// z for a two-sided 95% interval.
@@ -45,7 +48,7 @@ impl Default for ReportOptions {
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// The scores file.
+    /// What was reported on: the scores file, or "in memory".
     pub input: String,
     /// Grouping column.
     pub by: String,
@@ -222,276 +225,253 @@ struct Tally {
     prob_sums: Vec<f64>,
 }
 
-struct ModelColumns {
-    name: String,
-    label: usize,
-    probs: Vec<(String, usize)>,
+/// The value of `column` in `row`, as the group it belongs to.
+fn group_of(row: &ScoredSentence, column: Column) -> Cow<'_, str> {
+    match column {
+        Column::Id => Cow::Owned(row.id()),
+        Column::Source => Cow::Borrowed(&row.source),
+        Column::Doc => Cow::Borrowed(&row.doc),
+        Column::Index => Cow::Owned(row.index.to_string()),
+        Column::Text => Cow::Borrowed(&row.text),
+        Column::Keep(k) => Cow::Borrowed(row.keep.get(k).map_or("", String::as_str)),
+        Column::Label(m) => Cow::Borrowed(row.predictions.get(m).map_or("", |p| p.label.as_str())),
+        Column::Probability(m, c) => Cow::Owned(
+            row.predictions
+                .get(m)
+                .and_then(|p| p.probabilities.get(c))
+                .map_or(String::new(), |p| format!("{p:.6}")),
+        ),
+    }
 }
 
-/// Builds the report from a scores file (CSV as written by `framelens score`).
-pub fn build(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
-    let mut table = Rows::open(path, &opts.csv)?;
-    let headers = table.headers.clone();
-    let gi = headers
-        .iter()
-        .position(|h| *h == opts.by)
-        .ok_or_else(|| Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: opts.by.clone(),
-            available: headers.clone(),
+impl Report {
+    /// Builds the report from scored sentences in memory, whose columns are `columns`
+    /// (e.g. [`Scorer::columns`](crate::score::Scorer::columns)). `opts.by` names the column
+    /// to group by, one of `columns` (`source`, `doc`, a kept column, another model's
+    /// label, ...); `opts.csv` is not used. The report's [`input`](Report::input) says "in
+    /// memory"; set it to describe the rows.
+    ///
+    /// ```
+    /// use framelens::report::{Report, ReportOptions};
+    /// use framelens::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
+    /// let columns = ScoreColumns::new(vec![ModelColumns { name: "m".into(), classes: vec!["a".into(), "b".into()] }]);
+    /// let row = |source: &str, label: &str| ScoredSentence {
+    ///     source: source.into(), doc: "1".into(), text: "...".into(),
+    ///     predictions: vec![Prediction { label: label.into(), probabilities: vec![0.5, 0.5] }],
+    ///     ..ScoredSentence::default()
+    /// };
+    /// let rows = [row("x", "a"), row("x", "b"), row("y", "b")];
+    /// let r = Report::from_rows(&columns, &rows, &ReportOptions::default())?;
+    /// assert_eq!(r.models[0].groups[0].labels[0].count, 1);
+    /// assert_eq!(r.models[0].overall.sentences, 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_rows<I>(
+        columns: &ScoreColumns,
+        rows: I,
+        opts: &ReportOptions,
+    ) -> Result<Report, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<ScoredSentence>,
+    {
+        Report::try_from_rows(columns, rows.into_iter().map(Ok), opts)
+    }
+
+    /// [`from_rows`](Report::from_rows) over rows that may fail to read (such as a
+    /// [`ScoresReader`]); the first error stops it.
+    pub fn try_from_rows<I, R>(
+        columns: &ScoreColumns,
+        rows: I,
+        opts: &ReportOptions,
+    ) -> Result<Report, Error>
+    where
+        I: IntoIterator<Item = Result<R, Error>>,
+        R: Borrow<ScoredSentence>,
+    {
+        let group = columns.find(&opts.by).ok_or_else(|| {
+            Error::setting(
+                "by",
+                opts.by.clone(),
+                format!("one of the columns: {}", columns.header().join(", ")),
+            )
         })?;
-    let di = headers.iter().position(|h| h == "doc");
-    let mut models: Vec<ModelColumns> = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if let Some(name) = h.strip_suffix("_label") {
-            let prefix = format!("{name}_p_");
-            let probs: Vec<(String, usize)> = headers
-                .iter()
-                .enumerate()
-                .filter_map(|(j, c)| c.strip_prefix(&prefix).map(|cls| (cls.to_string(), j)))
-                .collect();
-            if !probs.is_empty() {
-                models.push(ModelColumns {
-                    name: name.to_string(),
-                    label: i,
-                    probs,
+        let selected: Vec<usize> = match &opts.model_name {
+            None => (0..columns.models.len()).collect(),
+            Some(want) => {
+                let m = columns
+                    .models
+                    .iter()
+                    .position(|m| &m.name == want)
+                    .ok_or_else(|| {
+                        Error::setting(
+                            "model_name",
+                            want.clone(),
+                            format!("one of the models: {}", model_names(columns)),
+                        )
+                    })?;
+                vec![m]
+            }
+        };
+        let mut tallies: Vec<BTreeMap<String, Tally>> =
+            selected.iter().map(|_| BTreeMap::new()).collect();
+        for (n, row) in rows.into_iter().enumerate() {
+            let row = row?;
+            let row: &ScoredSentence = row.borrow();
+            let group = group_of(row, group);
+            for (&m, tally) in selected.iter().zip(tallies.iter_mut()) {
+                let classes = &columns.models[m].classes;
+                let k = classes.len();
+                let p = row
+                    .predictions
+                    .get(m)
+                    .filter(|p| p.probabilities.len() == k)
+                    .ok_or_else(|| {
+                        Error::inconsistent(
+                            "rows",
+                            format!(
+                                "row {} has no prediction of model {:?} with {k} probabilities",
+                                n + 1,
+                                columns.models[m].name
+                            ),
+                        )
+                    })?;
+                let t = tally.entry(group.to_string()).or_insert_with(|| Tally {
+                    counts: vec![0; k],
+                    prob_sums: vec![0.0; k],
+                    ..Tally::default()
+                });
+                let per_doc = t
+                    .docs
+                    .entry(row.doc.clone())
+                    .or_insert_with(|| (0, vec![0; k]));
+                per_doc.0 += 1;
+                t.sentences += 1;
+                if let Some(c) = classes.iter().position(|cls| *cls == p.label) {
+                    t.counts[c] += 1;
+                    per_doc.1[c] += 1;
+                }
+                for (sum, x) in t.prob_sums.iter_mut().zip(&p.probabilities) {
+                    *sum += x;
+                }
+            }
+        }
+        let reports = selected
+            .into_iter()
+            .zip(tallies)
+            .map(|(m, tally)| summarise_model(&columns.models[m], &tally))
+            .collect();
+        Ok(Report {
+            input: "in memory".into(),
+            by: opts.by.clone(),
+            models: reports,
+        })
+    }
+
+    /// Builds the report from a scores file: CSV as written by `framelens score` (or `-`,
+    /// standard input), or JSON Lines (`.jsonl`, `.ndjson`), read row by row with a
+    /// [`ScoresReader`] into [`from_rows`](Report::from_rows).
+    pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
+        let reader = ScoresReader::open(path, &opts.csv)?;
+        let header = reader.header();
+        if !header.contains(&opts.by) {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: opts.by.clone(),
+                available: header.to_vec(),
+            });
+        }
+        let columns = reader.columns().clone();
+        if columns.models.is_empty() {
+            return Err(Error::NoModels {
+                path: path.to_path_buf(),
+                columns: header.join(", "),
+            });
+        }
+        if let Some(want) = &opts.model_name {
+            if !columns.models.iter().any(|m| &m.name == want) {
+                return Err(Error::UnknownModel {
+                    path: path.to_path_buf(),
+                    name: want.clone(),
+                    available: model_names(&columns),
                 });
             }
         }
+        let mut report = Report::try_from_rows(&columns, reader, opts)?;
+        report.input = path.display().to_string();
+        Ok(report)
     }
-    if models.is_empty() {
-        return Err(Error::NoModels {
-            path: path.to_path_buf(),
-            columns: headers.join(", "),
-        });
-    }
-    if let Some(want) = &opts.model_name {
-        let available = models
+}
+
+fn model_names(columns: &ScoreColumns) -> String {
+    columns
+        .models
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One model's summary from its per-group tallies.
+fn summarise_model(model: &ModelColumns, tally: &BTreeMap<String, Tally>) -> ModelReport {
+    let classes = model.classes.clone();
+    let summarise = |group: &str, t: &Tally| GroupSummary {
+        group: group.to_string(),
+        documents: t.docs.len(),
+        sentences: t.sentences,
+        labels: classes
             .iter()
-            .map(|m| m.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ");
-        models.retain(|m| &m.name == want);
-        if models.is_empty() {
-            return Err(Error::UnknownModel {
-                path: path.to_path_buf(),
-                name: want.clone(),
-                available,
-            });
-        }
-    }
-    let mut tallies: Vec<BTreeMap<String, Tally>> =
-        models.iter().map(|_| BTreeMap::new()).collect();
-    while let Some(row) = table.next_row()? {
-        let field = |i: usize| row.get(i).cloned().unwrap_or_default();
-        let group = field(gi);
-        let doc = di.map(field).unwrap_or_default();
-        for (m, tally) in models.iter().zip(tallies.iter_mut()) {
-            let k = m.probs.len();
-            let t = tally.entry(group.clone()).or_insert_with(|| Tally {
-                counts: vec![0; k],
-                prob_sums: vec![0.0; k],
-                ..Tally::default()
-            });
-            let per_doc = t.docs.entry(doc.clone()).or_insert_with(|| (0, vec![0; k]));
-            per_doc.0 += 1;
-            t.sentences += 1;
-            let label = field(m.label);
-            if let Some(c) = m.probs.iter().position(|(cls, _)| *cls == label) {
-                t.counts[c] += 1;
-                per_doc.1[c] += 1;
-            }
-            for (c, (_, j)) in m.probs.iter().enumerate() {
-                let v = field(*j);
-                let p: f64 = v.trim().parse().map_err(|_| Error::BadNumber {
-                    path: path.to_path_buf(),
-                    line: table.line,
-                    column: headers[*j].clone(),
-                    value: v.clone(),
-                })?;
-                t.prob_sums[c] += p;
-            }
-        }
-    }
-    let reports = models
-        .into_iter()
-        .zip(tallies)
-        .map(|(m, tally)| {
-            let classes: Vec<String> = m.probs.iter().map(|(c, _)| c.clone()).collect();
-            let summarise = |group: &str, t: &Tally| GroupSummary {
-                group: group.to_string(),
-                documents: t.docs.len(),
-                sentences: t.sentences,
-                labels: classes
-                    .iter()
-                    .enumerate()
-                    .map(|(c, label)| {
-                        let (lo, hi) = wilson(t.counts[c], t.sentences);
-                        let per_doc: Vec<(usize, usize)> =
-                            t.docs.values().map(|(n, x)| (x[c], *n)).collect();
-                        let clustered = clustered_interval(&per_doc);
-                        LabelShare {
-                            cluster_ci_low: clustered.map(|c| c.0),
-                            cluster_ci_high: clustered.map(|c| c.1),
-                            label: label.clone(),
-                            count: t.counts[c],
-                            share: if t.sentences == 0 {
-                                0.0
-                            } else {
-                                t.counts[c] as f64 / t.sentences as f64
-                            },
-                            ci_low: lo,
-                            ci_high: hi,
-                            mean_probability: if t.sentences == 0 {
-                                0.0
-                            } else {
-                                t.prob_sums[c] / t.sentences as f64
-                            },
-                        }
-                    })
-                    .collect(),
-            };
-            let mut all = Tally {
-                counts: vec![0; classes.len()],
-                prob_sums: vec![0.0; classes.len()],
-                ..Tally::default()
-            };
-            for (g, t) in &tally {
-                all.docs.extend(
-                    t.docs
-                        .iter()
-                        .map(|(d, v)| (format!("{g}\u{1f}{d}"), v.clone())),
-                );
-                all.sentences += t.sentences;
-                for c in 0..classes.len() {
-                    all.counts[c] += t.counts[c];
-                    all.prob_sums[c] += t.prob_sums[c];
+            .enumerate()
+            .map(|(c, label)| {
+                let (lo, hi) = wilson(t.counts[c], t.sentences);
+                let per_doc: Vec<(usize, usize)> =
+                    t.docs.values().map(|(n, x)| (x[c], *n)).collect();
+                let clustered = clustered_interval(&per_doc);
+                LabelShare {
+                    cluster_ci_low: clustered.map(|c| c.0),
+                    cluster_ci_high: clustered.map(|c| c.1),
+                    label: label.clone(),
+                    count: t.counts[c],
+                    share: if t.sentences == 0 {
+                        0.0
+                    } else {
+                        t.counts[c] as f64 / t.sentences as f64
+                    },
+                    ci_low: lo,
+                    ci_high: hi,
+                    mean_probability: if t.sentences == 0 {
+                        0.0
+                    } else {
+                        t.prob_sums[c] / t.sentences as f64
+                    },
                 }
-            }
-            let table: Vec<Vec<usize>> = tally.values().map(|t| t.counts.clone()).collect();
-            ModelReport {
-                name: m.name.clone(),
-                groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
-                overall: summarise("(all)", &all),
-                chi_square: chi_square(&table),
-                classes,
-            }
-        })
-        .collect();
-    Ok(Report {
-        input: path.display().to_string(),
-        by: opts.by.clone(),
-        models: reports,
-    })
-}
-
-/// Rows of a scores file: CSV, or JSON Lines (`.jsonl`, `.ndjson`; the keys of the first
-/// object are the columns).
-struct Rows {
-    path: PathBuf,
-    headers: Vec<String>,
-    line: u64,
-    csv: Option<data::Table<data::TableReader>>,
-    jsonl: Option<std::io::Lines<std::io::BufReader<std::fs::File>>>,
-    first: Option<Vec<String>>,
-}
-
-impl Rows {
-    fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, Error> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if !matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
-            let t = data::open_table(path, opts)?;
-            return Ok(Rows {
-                path: path.to_path_buf(),
-                headers: t.headers().to_vec(),
-                line: 1,
-                csv: Some(t),
-                jsonl: None,
-                first: None,
-            });
+            })
+            .collect(),
+    };
+    let mut all = Tally {
+        counts: vec![0; classes.len()],
+        prob_sums: vec![0.0; classes.len()],
+        ..Tally::default()
+    };
+    for (g, t) in tally {
+        all.docs.extend(
+            t.docs
+                .iter()
+                .map(|(d, v)| (format!("{g}\u{1f}{d}"), v.clone())),
+        );
+        all.sentences += t.sentences;
+        for c in 0..classes.len() {
+            all.counts[c] += t.counts[c];
+            all.prob_sums[c] += t.prob_sums[c];
         }
-        data::check_input_file(path)?;
-        let f = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        use std::io::BufRead;
-        let mut rows = Rows {
-            path: path.to_path_buf(),
-            headers: Vec::new(),
-            line: 0,
-            csv: None,
-            jsonl: Some(std::io::BufReader::new(f).lines()),
-            first: None,
-        };
-        match rows.next_json(true)? {
-            Some(first) => rows.first = Some(first),
-            None => {
-                return Err(Error::Empty {
-                    path: path.to_path_buf(),
-                }
-                .into())
-            }
-        }
-        Ok(rows)
     }
-
-    fn next_row(&mut self) -> Result<Option<Vec<String>>, Error> {
-        if let Some(t) = &mut self.csv {
-            if !t.next_row()? {
-                return Ok(None);
-            }
-            self.line = t.line();
-            return Ok(Some(
-                (0..self.headers.len())
-                    .map(|i| t.field(i))
-                    .collect::<Result<_, _>>()?,
-            ));
-        }
-        if let Some(first) = self.first.take() {
-            return Ok(Some(first));
-        }
-        self.next_json(false)
-    }
-
-    fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, Error> {
-        let Some(lines) = &mut self.jsonl else {
-            return Ok(None);
-        };
-        for line in lines.by_ref() {
-            self.line += 1;
-            let err = |message: String| Error::Json {
-                path: self.path.clone(),
-                line: self.line,
-                message,
-            };
-            let line = line.map_err(|e| err(e.to_string()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
-            let obj = v
-                .as_object()
-                .ok_or_else(|| err("expected a JSON object per line".into()))?;
-            if set_headers {
-                self.headers = obj.keys().cloned().collect();
-            }
-            return Ok(Some(
-                self.headers
-                    .iter()
-                    .map(|h| match obj.get(h) {
-                        Some(serde_json::Value::String(s)) => s.clone(),
-                        Some(serde_json::Value::Null) | None => String::new(),
-                        Some(other) => other.to_string(),
-                    })
-                    .collect(),
-            ));
-        }
-        Ok(None)
+    let table: Vec<Vec<usize>> = tally.values().map(|t| t.counts.clone()).collect();
+    ModelReport {
+        name: model.name.clone(),
+        groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
+        overall: summarise("(all)", &all),
+        chi_square: chi_square(&table),
+        classes,
     }
 }
 
@@ -521,8 +501,8 @@ mod tests {
             ),
         )
         .unwrap();
-        let a = build(&csv, &ReportOptions::default()).unwrap();
-        let b = build(&jsonl, &ReportOptions::default()).unwrap();
+        let a = Report::from_file(&csv, &ReportOptions::default()).unwrap();
+        let b = Report::from_file(&jsonl, &ReportOptions::default()).unwrap();
         for r in [&a, &b] {
             let m = &r.models[0];
             assert_eq!(m.name, "m");
@@ -539,7 +519,7 @@ mod tests {
             ..ReportOptions::default()
         };
         assert!(matches!(
-            build(&csv, &missing),
+            Report::from_file(&csv, &missing),
             Err(Error::MissingColumn { .. })
         ));
         let named = ReportOptions {
@@ -547,7 +527,7 @@ mod tests {
             ..ReportOptions::default()
         };
         assert!(matches!(
-            build(&csv, &named),
+            Report::from_file(&csv, &named),
             Err(Error::UnknownModel { .. })
         ));
     }

@@ -1,46 +1,40 @@
-//! Scoring: articles → sentences → class probabilities from one or more models, streamed.
+//! Scoring: documents → sentences → class probabilities from one or more models.
 //!
-//! Inputs are read one document (or one CSV/JSONL record) at a time and scored in bounded
-//! batches (in parallel), and each row is written as soon as its batch is done, so memory
-//! does not grow with the corpus.
+//! The pieces, each usable on its own:
+//!
+//! - [`Documents`] reads documents ([`Document`]) from `.txt` files, CSV tables and JSON
+//!   Lines, one at a time, with any input columns to pass through ([`ReadOptions::keep`]);
+//! - [`Scorer`] scores a document in memory and yields one [`ScoredSentence`] per sentence,
+//!   with each model's [`Prediction`];
+//! - [`ScoreColumns`] names the columns of a scores table (`source`, `doc`, `index`, `text`,
+//!   kept columns, `<model>_label`, `<model>_p_<class>`) for writers and readers alike;
+//! - [`CsvSink`] and [`JsonlSink`] write rows out ([`Sink`]); [`ScoresReader`] reads a scores
+//!   file back.
+//!
+//! [`score`] puts them together for files: inputs are read one document (or one CSV/JSONL
+//! record) at a time and scored in bounded batches on every core (one persistent scorer per
+//! thread, rows encoded in the threads), and each row is written as soon as its batch is
+//! done, so memory does not grow with the corpus. [`split`] writes the sentences alone.
 
-use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod columns;
+mod input;
+mod read;
+mod scorer;
+mod sink;
+
+pub use columns::{Column, ModelColumns, ParsedHeader, ScoreColumns, FIXED_COLUMNS};
+pub use input::{expand_inputs, Document, Documents, InputFormat, ReadOptions};
+pub use read::ScoresReader;
+pub use scorer::{name_models, NamedModel, Prediction, ScoredSentence, Scorer};
+pub use sink::{CsvSink, JsonlSink, Sink};
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::data::{self, CsvOptions};
-use crate::model::{Model, Scorer};
-use crate::text::for_each_sentence;
+use crate::data::CsvOptions;
 use crate::Error;
-
-/// Input format of a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// Plain text: one article per file.
-    Text,
-    /// CSV (or TSV) with a text column.
-    Csv,
-    /// JSON Lines with a text field.
-    Jsonl,
-}
-
-impl InputFormat {
-    /// Guesses from the file extension (`.csv`, `.tsv`, `.jsonl`, `.ndjson`; anything else is text).
-    pub fn from_path(p: &Path) -> InputFormat {
-        match p
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv" | "tsv") => InputFormat::Csv,
-            Some("jsonl" | "ndjson") => InputFormat::Jsonl,
-            _ => InputFormat::Text,
-        }
-    }
-}
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +45,7 @@ pub enum OutputFormat {
     Jsonl,
 }
 
-/// How to read and score inputs.
+/// How to read, score and write inputs (see [`score`]).
 #[derive(Debug, Clone)]
 pub struct ScoreOptions {
     /// Text column (CSV) or field (JSONL). Default `text`.
@@ -60,43 +54,55 @@ pub struct ScoreOptions {
     pub source: Option<String>,
     /// Document column/field; when absent, the file stem (text) or the row number.
     pub doc: Option<String>,
-    /// A fixed source name for every input.
+    /// A fixed source name for inputs without a source column (every `.txt` file).
     pub source_name: Option<String>,
-    /// Score each text as one unit instead of splitting it into sentences.
+    /// Score each text as one unit instead of splitting it into sentences. Default false.
     pub no_split: bool,
-    /// Format of standard input.
+    /// Format of standard input. Default text.
     pub stdin_format: InputFormat,
     /// CSV reading options.
     pub csv: CsvOptions,
-    /// Output format.
+    /// Output format. Default CSV.
     pub format: OutputFormat,
     /// Start each row with an `id` column, `<source>_<doc>_<index>` (for labelling sheets).
+    /// Default false.
     pub with_id: bool,
+    /// Input columns (CSV) or fields (JSONL) to pass through to the output, after `text`.
+    /// Default none.
+    pub keep: Vec<String>,
 }
 
 impl Default for ScoreOptions {
     fn default() -> Self {
+        let read = ReadOptions::default();
         ScoreOptions {
-            text: "text".into(),
-            source: None,
-            doc: None,
-            source_name: None,
+            text: read.text,
+            source: read.source,
+            doc: read.doc,
+            source_name: read.source_name,
             no_split: false,
-            stdin_format: InputFormat::Text,
-            csv: CsvOptions::default(),
+            stdin_format: read.stdin_format,
+            csv: read.csv,
             format: OutputFormat::Csv,
             with_id: false,
+            keep: read.keep,
         }
     }
 }
 
-/// A named model: its columns are `<name>_label` and `<name>_p_<class>`.
-#[derive(Debug, Clone)]
-pub struct NamedModel {
-    /// Column prefix.
-    pub name: String,
-    /// The model.
-    pub model: Arc<Model>,
+impl ScoreOptions {
+    /// The options that say how to read the inputs.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            text: self.text.clone(),
+            source: self.source.clone(),
+            doc: self.doc.clone(),
+            source_name: self.source_name.clone(),
+            stdin_format: self.stdin_format,
+            csv: self.csv.clone(),
+            keep: self.keep.clone(),
+        }
+    }
 }
 
 /// Totals of a scoring run.
@@ -110,93 +116,22 @@ pub struct ScoreSummary {
     pub bytes: u64,
 }
 
-/// One document to score.
-#[derive(Debug, Clone)]
-struct Doc {
-    source: String,
-    doc: String,
-    text: String,
-}
-
 /// Texts per batch before scoring; bounds memory.
 const BATCH_BYTES: usize = 4 << 20;
+/// Documents per batch at most.
+const BATCH_DOCS: usize = 4096;
 
-/// Expands inputs: directories become their `.txt` files (recursively, sorted).
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    for p in inputs {
-        if p == Path::new("-") {
-            out.push(p.clone());
-            continue;
-        }
-        match std::fs::metadata(p) {
-            Err(_) => return Err(Error::NotFound { path: p.clone() }.into()),
-            Ok(m) if m.is_dir() => {
-                let before = out.len();
-                walk_txt(p, &mut out)?;
-                if out.len() == before {
-                    return Err(Error::NoTextFiles { path: p.clone() });
-                }
-            }
-            Ok(_) => out.push(p.clone()),
-        }
-    }
-    Ok(out)
-}
-
-fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let err = |e: std::io::Error| Error::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(err)?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk_txt(&p, out)?;
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// Names models by file stem, refusing duplicates.
-pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Error> {
-    let mut named: Vec<NamedModel> = Vec::new();
-    for (path, model) in models {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "model".into());
-        if named.iter().any(|m| m.name == name) {
-            return Err(Error::DuplicateModel { name });
-        }
-        named.push(NamedModel {
+/// Refuses columns whose header would name a column twice (a kept column named like a
+/// fixed or model column, or kept twice).
+fn check_columns(columns: &ScoreColumns) -> Result<(), Error> {
+    match columns.duplicate() {
+        None => Ok(()),
+        Some(name) => Err(Error::setting(
+            "keep",
             name,
-            model: Arc::new(model),
-        });
+            "a column that is not already in the output (source, doc, index, text, id or a model's columns) and is kept once",
+        )),
     }
-    Ok(named)
-}
-
-/// The output header: `source, doc, index, text`, then each model's label and probabilities.
-pub fn header(models: &[NamedModel]) -> Vec<String> {
-    let mut h: Vec<String> = ["source", "doc", "index", "text"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for m in models {
-        h.push(format!("{}_label", m.name));
-        for c in m.model.classes() {
-            h.push(format!("{}_p_{c}", m.name));
-        }
-    }
-    h
 }
 
 /// Scores inputs and writes one row per sentence to `out`. `progress` is called with the
@@ -208,378 +143,293 @@ pub fn score(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ScoreSummary, Error> {
-    let scorers: Vec<Scorer> = models
-        .iter()
-        .map(|m| m.model.scorer())
-        .collect::<Result<_, _>>()?;
-    let mut header = header(models);
-    if opts.with_id {
-        header.insert(0, "id".to_string());
-    }
-    let header = Arc::new(header);
+    let scorer = Scorer::new(models)?.no_split(opts.no_split);
+    let columns = scorer
+        .columns()
+        .with_id(opts.with_id)
+        .with_keep(opts.keep.clone());
+    check_columns(&columns)?;
+    let docs = Documents::new(inputs, &opts.read_options())?;
+    score_documents(&scorer, &columns, docs, opts.format, out, progress)
+}
+
+/// Scores documents in parallel and writes their rows, in order, to `out` as `format` with
+/// `columns` (the scorer's columns, plus any `id` and kept columns). Documents are taken in
+/// batches of a few megabytes; each thread keeps its own clone of `scorer` and encodes its
+/// rows itself. `progress` is called with the bytes of text scored so far.
+pub fn score_documents(
+    scorer: &Scorer,
+    columns: &ScoreColumns,
+    docs: impl IntoIterator<Item = Result<Document, Error>>,
+    format: OutputFormat,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ScoreSummary, Error> {
     let write_err = |source: std::io::Error| Error::Write { source };
-    if opts.format == OutputFormat::Csv {
-        let mut enc = Encoder::new(OutputFormat::Csv, &header);
-        enc.row(&header).map_err(write_err)?;
-        out.write_all(&enc.take().map_err(write_err)?)
-            .map_err(write_err)?;
-    }
-    let mut writer = out;
-    let mut summary = ScoreSummary::default();
-    let mut batch: Vec<Doc> = Vec::new();
-    let mut batch_bytes = 0usize;
+    // The header (CSV), written before any document is read.
+    let mut head = Encoder::new(format, columns, true);
+    head.finish()?;
+    out.write_all(&head.take()?).map_err(write_err)?;
     // One persistent worker per thread, so stem caches and buffers stay warm across batches;
     // each takes a contiguous slice of the batch, so the output keeps the input order.
     let threads = rayon::current_num_threads().max(1);
-    let mut workers: Vec<Worker> = (0..threads)
-        .map(|_| Worker {
-            scorers: scorers.clone(),
-            probs: Vec::new(),
-            cells: Vec::new(),
-            enc: Encoder::new(opts.format, &header),
-        })
+    let mut workers: Vec<(Scorer, Encoder)> = (0..threads)
+        .map(|_| (scorer.clone(), Encoder::new(format, columns, false)))
         .collect();
-    let mut flush = |batch: &mut Vec<Doc>,
-                     summary: &mut ScoreSummary,
-                     writer: &mut &mut dyn Write|
-     -> Result<(), Error> {
+    let mut summary = ScoreSummary::default();
+    let mut batch: Vec<Document> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut flush = |batch: &mut Vec<Document>, summary: &mut ScoreSummary| {
         let chunk = batch.len().div_ceil(threads).max(1);
-        let results: Vec<std::io::Result<(Vec<u8>, usize)>> = workers
+        let results: Vec<Result<(Vec<u8>, usize), Error>> = workers
             .par_iter_mut()
             .zip(batch.par_chunks(chunk))
-            .map(|(w, docs)| {
-                let mut bytes = Vec::new();
+            .map(|((scorer, enc), docs)| {
                 let mut rows = 0;
                 for d in docs {
-                    let (b, n) = score_doc(d, w, opts)?;
-                    bytes.extend_from_slice(&b);
-                    rows += n;
+                    rows += scorer.for_each_scored(d, |row| enc.write(row))?;
                 }
-                Ok((bytes, rows))
+                Ok((enc.take()?, rows))
             })
             .collect();
         for r in results {
-            let (bytes, rows) = r.map_err(write_err)?;
-            writer.write_all(&bytes).map_err(write_err)?;
+            let (bytes, rows) = r?;
+            out.write_all(&bytes).map_err(write_err)?;
             summary.sentences += rows;
         }
         summary.documents += batch.len();
         summary.bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         progress(summary.bytes);
         batch.clear();
-        Ok(())
+        Ok::<(), Error>(())
     };
-    for path in inputs {
-        let format = if path == Path::new("-") {
-            opts.stdin_format
-        } else {
-            InputFormat::from_path(path)
-        };
-        let mut push = |d: Doc,
-                        batch: &mut Vec<Doc>,
-                        summary: &mut ScoreSummary,
-                        writer: &mut &mut dyn Write| {
-            batch_bytes += d.text.len();
-            batch.push(d);
-            if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
-                batch_bytes = 0;
-                flush(batch, summary, writer)
-            } else {
-                Ok(())
-            }
-        };
-        match format {
-            InputFormat::Text => {
-                let text = read_text(path, opts)?;
-                let d = Doc {
-                    source: source_of(path, opts),
-                    doc: doc_of(path),
-                    text,
-                };
-                push(d, &mut batch, &mut summary, &mut writer)?;
-            }
-            InputFormat::Csv => {
-                let mut t = data::open_table(path, &opts.csv)?;
-                let ti = t.column(&opts.text)?;
-                let si = opts.source.as_deref().map(|c| t.column(c)).transpose()?;
-                let di = opts.doc.as_deref().map(|c| t.column(c)).transpose()?;
-                let mut row = 0usize;
-                while t.next_row()? {
-                    row += 1;
-                    let d = Doc {
-                        text: t.field(ti)?,
-                        source: match si {
-                            Some(i) => t.field(i)?,
-                            None => source_of(path, opts),
-                        },
-                        doc: match di {
-                            Some(i) => t.field(i)?,
-                            None => row.to_string(),
-                        },
-                    };
-                    push(d, &mut batch, &mut summary, &mut writer)?;
-                }
-            }
-            InputFormat::Jsonl => {
-                let reader: Box<dyn BufRead> = if path == Path::new("-") {
-                    Box::new(std::io::BufReader::new(std::io::stdin()))
-                } else {
-                    data::check_input_file(path)?;
-                    let f = std::fs::File::open(path).map_err(|source| Error::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    Box::new(std::io::BufReader::new(f))
-                };
-                let mut row = 0usize;
-                for (i, line) in reader.split(b'\n').enumerate() {
-                    let line_no = i as u64 + 1;
-                    let bytes = line.map_err(|source| Error::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    if bytes.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    row += 1;
-                    let d = parse_jsonl(path, line_no, &bytes, opts, row)?;
-                    push(d, &mut batch, &mut summary, &mut writer)?;
-                }
-            }
+    for doc in docs {
+        let doc = doc?;
+        batch_bytes += doc.text.len();
+        batch.push(doc);
+        if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+            batch_bytes = 0;
+            flush(&mut batch, &mut summary)?;
         }
     }
-    flush(&mut batch, &mut summary, &mut writer)?;
-    writer.flush().map_err(write_err)?;
+    flush(&mut batch, &mut summary)?;
+    out.flush().map_err(write_err)?;
     Ok(summary)
 }
 
-fn parse_jsonl(
-    path: &Path,
-    line: u64,
-    bytes: &[u8],
-    opts: &ScoreOptions,
-    row: usize,
-) -> Result<Doc, Error> {
-    let jerr = |message: String| Error::Json {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let v: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
-    let obj = v
-        .as_object()
-        .ok_or_else(|| jerr("expected a JSON object per line".into()))?;
-    let field = |name: &str| -> Result<Option<String>, Error> {
-        match obj.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) if other.is_number() || other.is_boolean() => Ok(Some(other.to_string())),
-            Some(_) => Err(jerr(format!("field {name:?} must be a string"))),
-        }
-    };
-    let text = field(&opts.text)?.ok_or_else(|| {
-        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        jerr(format!(
-            "no field {:?}; the fields are: {}",
-            opts.text,
-            keys.join(", ")
-        ))
-    })?;
-    let source = match &opts.source {
-        Some(c) => field(c)?.unwrap_or_default(),
-        None => source_of(path, opts),
-    };
-    let doc = match &opts.doc {
-        Some(c) => field(c)?.unwrap_or_default(),
-        None => row.to_string(),
-    };
-    Ok(Doc { source, doc, text })
-}
-
-fn read_text(path: &Path, opts: &ScoreOptions) -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-    } else {
-        data::check_input_file(path)?;
-        bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => match opts.csv.encoding {
-            data::Encoding::Lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
-            data::Encoding::Strict => {
-                let off = e.valid_up_to();
-                let line = bytes[..off].iter().filter(|&&b| b == b'\n').count() + 1;
-                Err(Error::TextUtf8 {
-                    path: path.to_path_buf(),
-                    line: line as u64,
-                    offset: off,
-                })
+/// Writes the sentences of the inputs, as [`score`] splits them, as a CSV table to label:
+/// `id`, `source`, `doc`, `index`, `text`, then the kept columns.
+pub fn split(
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    out: &mut dyn Write,
+) -> Result<ScoreSummary, Error> {
+    let columns = ScoreColumns::default()
+        .with_id(true)
+        .with_keep(opts.keep.clone());
+    check_columns(&columns)?;
+    let mut sink = CsvSink::new(out, &columns);
+    let mut summary = ScoreSummary::default();
+    let mut row = ScoredSentence::default();
+    for doc in Documents::new(inputs, opts)? {
+        let doc = doc?;
+        row.source.clone_from(&doc.source);
+        row.doc.clone_from(&doc.doc);
+        row.keep.clone_from(&doc.keep);
+        let mut result = Ok(());
+        doc.for_each_sentence(false, |index, text| {
+            if result.is_ok() {
+                row.index = index;
+                row.text.clear();
+                row.text.push_str(text);
+                result = sink.write(&row);
+                summary.sentences += 1;
             }
-        },
+        });
+        result?;
+        summary.documents += 1;
+        summary.bytes += doc.text.len() as u64;
     }
+    sink.finish()?;
+    Ok(summary)
 }
 
-fn source_of(path: &Path, opts: &ScoreOptions) -> String {
-    if let Some(s) = &opts.source_name {
-        return s.clone();
-    }
-    if path == Path::new("-") {
-        return "stdin".into();
-    }
-    path.canonicalize()
-        .ok()
-        .and_then(|p| {
-            p.parent()
-                .and_then(|d| d.file_name())
-                .map(|s| s.to_string_lossy().into_owned())
-        })
-        .unwrap_or_default()
-}
-
-fn doc_of(path: &Path) -> String {
-    if path == Path::new("-") {
-        return "stdin".into();
-    }
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Per-thread scoring state: scorers, buffers, and the encoder of output rows.
-struct Worker {
-    scorers: Vec<Scorer>,
-    probs: Vec<f64>,
-    cells: Vec<String>,
-    enc: Encoder,
-}
-
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .buffer_capacity(4096)
-        .from_writer(Vec::new())
-}
-
-/// Encodes rows as CSV or JSON Lines into a byte buffer.
+/// Encodes rows into a byte buffer, in either format.
 enum Encoder {
-    Csv(Box<csv::Writer<Vec<u8>>>),
-    Json(Vec<u8>, Arc<Vec<String>>),
+    Csv(Box<CsvSink<Vec<u8>>>),
+    Jsonl(JsonlSink<Vec<u8>>),
 }
 
 impl Encoder {
-    fn new(format: OutputFormat, header: &Arc<Vec<String>>) -> Encoder {
+    fn new(format: OutputFormat, columns: &ScoreColumns, header: bool) -> Encoder {
         match format {
-            OutputFormat::Csv => Encoder::Csv(Box::new(csv_writer())),
-            OutputFormat::Jsonl => Encoder::Json(Vec::new(), header.clone()),
+            OutputFormat::Csv => {
+                let sink = CsvSink::new(Vec::new(), columns);
+                Encoder::Csv(Box::new(if header { sink } else { sink.without_header() }))
+            }
+            OutputFormat::Jsonl => Encoder::Jsonl(JsonlSink::new(Vec::new(), columns)),
         }
     }
 
-    fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
+    fn write(&mut self, row: &ScoredSentence) -> Result<(), Error> {
         match self {
-            Encoder::Csv(w) => w.write_record(cells).map_err(std::io::Error::from),
-            Encoder::Json(buf, header) => {
-                let mut obj = serde_json::Map::new();
-                for (k, v) in header.iter().zip(cells) {
-                    let value = if k == "index" {
-                        v.parse::<u64>().map_or_else(
-                            |_| serde_json::Value::String(v.clone()),
-                            serde_json::Value::from,
-                        )
-                    } else if k.contains("_p_") {
-                        v.parse::<f64>()
-                            .ok()
-                            .and_then(serde_json::Number::from_f64)
-                            .map_or_else(
-                                || serde_json::Value::String(v.clone()),
-                                serde_json::Value::Number,
-                            )
-                    } else {
-                        serde_json::Value::String(v.clone())
-                    };
-                    obj.insert(k.clone(), value);
-                }
-                serde_json::to_writer(&mut *buf, &obj).map_err(std::io::Error::from)?;
-                buf.push(b'\n');
-                Ok(())
-            }
+            Encoder::Csv(s) => s.write(row),
+            Encoder::Jsonl(s) => s.write(row),
         }
     }
 
-    /// Takes the bytes encoded so far.
-    fn take(&mut self) -> std::io::Result<Vec<u8>> {
+    fn finish(&mut self) -> Result<(), Error> {
         match self {
-            Encoder::Csv(w) => {
-                let full = std::mem::replace(w.as_mut(), csv_writer());
-                full.into_inner().map_err(|e| e.into_error())
-            }
-            Encoder::Json(buf, _) => Ok(std::mem::take(buf)),
+            Encoder::Csv(s) => s.finish(),
+            Encoder::Jsonl(s) => s.finish(),
+        }
+    }
+
+    /// The bytes encoded so far.
+    fn take(&mut self) -> Result<Vec<u8>, Error> {
+        match self {
+            Encoder::Csv(s) => s.take(),
+            Encoder::Jsonl(s) => Ok(s.take()),
         }
     }
 }
 
-/// Scores one document; returns its encoded rows and their number.
-fn score_doc(d: &Doc, w: &mut Worker, opts: &ScoreOptions) -> std::io::Result<(Vec<u8>, usize)> {
-    use std::fmt::Write as _;
-    let mut rows = 0usize;
-    let mut result = Ok(());
-    let mut emit = |index: usize, text: &str| {
-        if result.is_err() {
-            return;
-        }
-        let first = usize::from(opts.with_id);
-        let ncells = first
-            + 4
-            + w.scorers
-                .iter()
-                .map(|s| 1 + s.model().classes().len())
-                .sum::<usize>();
-        w.cells.resize_with(ncells, String::new);
-        for c in w.cells.iter_mut() {
-            c.clear();
-        }
-        if opts.with_id {
-            let _ = write!(w.cells[0], "{}_{}_{index:03}", d.source, d.doc);
-        }
-        w.cells[first].push_str(&d.source);
-        w.cells[first + 1].push_str(&d.doc);
-        let _ = write!(w.cells[first + 2], "{index}");
-        w.cells[first + 3].push_str(text);
-        let mut k = first + 4;
-        for s in w.scorers.iter_mut() {
-            s.proba_into(text, &mut w.probs);
-            let best = (0..w.probs.len())
-                .max_by(|&a, &b| w.probs[a].total_cmp(&w.probs[b]).then(b.cmp(&a)))
-                .unwrap_or(0);
-            w.cells[k].push_str(&s.model().classes()[best]);
-            k += 1;
-            for p in &w.probs {
-                let _ = write!(w.cells[k], "{p:.6}");
-                k += 1;
+/// Helpers for the tests of `score` and `report`.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::model::{self, LogisticParams, Model};
+
+    /// A word model with two classes: sentences that say "aggression" are `anti`, those that
+    /// say "provocation" are `pro`.
+    pub(crate) fn tiny_model() -> Model {
+        use linfa::ParamGuard;
+        let texts: Vec<String> = [
+            "Russian aggression grows",
+            "the aggression continues",
+            "aggression on the border",
+            "NATO provocation grows",
+            "the provocation continues",
+            "provocation on the border",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let labels: Vec<String> = ["anti", "anti", "anti", "pro", "pro", "pro"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let params = LogisticParams::new().c(10.0).check().unwrap();
+        let (features, classifier, _) = model::fit(
+            &[crate::features::TfidfConfig::default()],
+            &params,
+            &texts,
+            &labels,
+        )
+        .unwrap();
+        // Training metadata does not matter here: borrow the shipped model's.
+        let shipped = Model::from_slice(
+            std::path::Path::new("stance.json"),
+            include_bytes!("../../models/stance.json"),
+        )
+        .unwrap();
+        Model::new(features, classifier, shipped.training)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::tiny_model;
+    use super::*;
+
+    #[test]
+    fn score_writes_kept_columns_and_the_same_rows_as_the_scorer() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("items.csv");
+        std::fs::write(
+            &csv,
+            "url,text,gold\nu1,Russian aggression grows. NATO provocation grows.,anti\nu2,Talks.,pro\n",
+        )
+        .unwrap();
+        let models = [NamedModel::new("m", tiny_model())];
+        let opts = ScoreOptions {
+            keep: vec!["gold".into(), "url".into()],
+            ..ScoreOptions::default()
+        };
+        let mut out = Vec::new();
+        let mut seen = 0;
+        let summary = score(
+            &models,
+            std::slice::from_ref(&csv),
+            &opts,
+            &mut out,
+            &mut |b| seen = b,
+        )
+        .unwrap();
+        assert_eq!(
+            summary,
+            ScoreSummary {
+                documents: 2,
+                sentences: 3,
+                bytes: 55,
+            }
+        );
+        assert_eq!(seen, 55);
+        let got = String::from_utf8(out).unwrap();
+        // The same rows as the in-memory scorer writes through a sink.
+        let mut scorer = Scorer::new(&models).unwrap();
+        let columns = scorer.columns().with_keep(opts.keep.clone());
+        let mut sink = CsvSink::new(Vec::new(), &columns);
+        for d in Documents::new(std::slice::from_ref(&csv), &opts.read_options()).unwrap() {
+            for r in scorer.score_document(&d.unwrap()) {
+                sink.write(&r).unwrap();
             }
         }
-        result = w.enc.row(&w.cells);
-        rows += 1;
-    };
-    if opts.no_split {
-        emit(0, &d.text);
-    } else {
-        let mut i = 0;
-        for_each_sentence(&d.text, |span| {
-            emit(i, &d.text[span]);
-            i += 1;
-        });
+        assert_eq!(got, String::from_utf8(sink.into_inner().unwrap()).unwrap());
+        let mut lines = got.lines();
+        assert_eq!(
+            lines.next(),
+            Some("source,doc,index,text,gold,url,m_label,m_p_anti,m_p_pro")
+        );
+        assert!(lines.next().unwrap().contains(",anti,u1,anti,"), "{got}");
+
+        // A kept column that the output already has is refused before anything is written.
+        for bad in [vec!["text".to_string()], vec!["url".into(), "url".into()]] {
+            let mut out = Vec::new();
+            let e = score(
+                &models,
+                std::slice::from_ref(&csv),
+                &ScoreOptions {
+                    keep: bad,
+                    ..ScoreOptions::default()
+                },
+                &mut out,
+                &mut |_| {},
+            )
+            .unwrap_err();
+            assert!(
+                matches!(e, Error::InvalidSetting { name: "keep", .. }),
+                "{e}"
+            );
+            assert!(out.is_empty());
+        }
     }
-    result?;
-    Ok((w.enc.take()?, rows))
+
+    #[test]
+    fn split_writes_ids_and_sentences() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("items.csv");
+        std::fs::write(&csv, "text,url\nOne here. Two here.,u1\n").unwrap();
+        let mut out = Vec::new();
+        let opts = ReadOptions {
+            source_name: Some("w".into()),
+            keep: vec!["url".into()],
+            ..ReadOptions::default()
+        };
+        let s = split(&[csv], &opts, &mut out).unwrap();
+        assert_eq!((s.documents, s.sentences), (1, 2));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "id,source,doc,index,text,url\nw_1_000,w,1,0,One here.,u1\nw_1_001,w,1,1,Two here.,u1\n"
+        );
+    }
 }

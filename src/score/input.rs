@@ -1,0 +1,600 @@
+//! Reading documents to score: plain-text files, CSV tables and JSON Lines, one document at
+//! a time ([`Documents`]).
+
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+use crate::data::{self, CsvOptions};
+use crate::Error;
+
+/// Input format of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Plain text: one article per file.
+    Text,
+    /// CSV (or TSV) with a text column.
+    Csv,
+    /// JSON Lines with a text field.
+    Jsonl,
+}
+
+impl InputFormat {
+    /// Guesses from the file extension (`.csv`, `.tsv`, `.jsonl`, `.ndjson`; anything else is text).
+    pub fn from_path(p: &Path) -> InputFormat {
+        match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv" | "tsv") => InputFormat::Csv,
+            Some("jsonl" | "ndjson") => InputFormat::Jsonl,
+            _ => InputFormat::Text,
+        }
+    }
+}
+
+/// How to read documents from inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Text column (CSV) or field (JSONL). Default `text`.
+    pub text: String,
+    /// Source column/field; when absent, the source is the parent directory name (or
+    /// [`source_name`](Self::source_name)).
+    pub source: Option<String>,
+    /// Document column/field; when absent, the file stem (text) or the row number.
+    pub doc: Option<String>,
+    /// A fixed source name for inputs without a source column (every `.txt` file).
+    pub source_name: Option<String>,
+    /// Format of standard input (`-`). Default text.
+    pub stdin_format: InputFormat,
+    /// CSV reading options (delimiter, invalid UTF-8).
+    pub csv: CsvOptions,
+    /// Columns (CSV) or fields (JSONL) to pass through into [`Document::keep`], in this order.
+    /// Plain-text inputs have no columns, so they cannot be read with any. Default none.
+    pub keep: Vec<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            text: "text".into(),
+            source: None,
+            doc: None,
+            source_name: None,
+            stdin_format: InputFormat::Text,
+            csv: CsvOptions::default(),
+            keep: Vec::new(),
+        }
+    }
+}
+
+/// One document to score: a text and where it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The source (outlet).
+    pub source: String,
+    /// The document's id within its source.
+    pub doc: String,
+    /// The text.
+    pub text: String,
+    /// Values of the kept input columns ([`ReadOptions::keep`]), in that order.
+    pub keep: Vec<String>,
+}
+
+impl Document {
+    /// A document without kept columns.
+    pub fn new(
+        source: impl Into<String>,
+        doc: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Document {
+        Document {
+            source: source.into(),
+            doc: doc.into(),
+            text: text.into(),
+            keep: Vec::new(),
+        }
+    }
+
+    /// Calls `f(index, text)` for each sentence of the text as `framelens` splits it, or once
+    /// with the whole text when `no_split`.
+    pub fn for_each_sentence(&self, no_split: bool, mut f: impl FnMut(usize, &str)) {
+        if no_split {
+            f(0, &self.text);
+        } else {
+            let mut i = 0;
+            crate::text::for_each_sentence(&self.text, |span| {
+                f(i, &self.text[span]);
+                i += 1;
+            });
+        }
+    }
+}
+
+/// Expands inputs: directories become their `.txt` files (recursively, sorted).
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p == Path::new("-") {
+            out.push(p.clone());
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(_) => return Err(Error::NotFound { path: p.clone() }),
+            Ok(m) if m.is_dir() => {
+                let before = out.len();
+                walk_txt(p, &mut out)?;
+                if out.len() == before {
+                    return Err(Error::NoTextFiles { path: p.clone() });
+                }
+            }
+            Ok(_) => out.push(p.clone()),
+        }
+    }
+    Ok(out)
+}
+
+fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let err = |e: std::io::Error| Error::io(dir, e);
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk_txt(&p, out)?;
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The documents of a list of inputs (as returned by [`expand_inputs`]), read one at a time:
+/// a `.txt` file is one document; each row of a CSV file and each line of a JSON Lines file
+/// is one. After an error the iteration ends.
+///
+/// ```
+/// use framelens::score::{Documents, ReadOptions};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("items.csv");
+/// std::fs::write(&path, "id,text\nA7,Troops moved. Talks failed.\n")?;
+/// let opts = ReadOptions { keep: vec!["id".into()], ..ReadOptions::default() };
+/// let docs: Vec<_> = Documents::new(&[path], &opts)?.collect::<Result<_, _>>()?;
+/// assert_eq!(docs[0].text, "Troops moved. Talks failed.");
+/// assert_eq!((docs[0].doc.as_str(), docs[0].keep.as_slice()), ("1", &["A7".to_string()][..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Documents {
+    inputs: std::collections::VecDeque<PathBuf>,
+    opts: ReadOptions,
+    current: Option<Reader>,
+}
+
+enum Reader {
+    Csv {
+        path: PathBuf,
+        table: Box<data::Table<data::TableReader>>,
+        text: usize,
+        source: Option<usize>,
+        doc: Option<usize>,
+        keep: Vec<usize>,
+        row: usize,
+    },
+    Jsonl {
+        path: PathBuf,
+        lines: std::io::Split<Box<dyn BufRead>>,
+        line: u64,
+        row: usize,
+    },
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reader::Csv { path, row, .. } => f
+                .debug_struct("Csv")
+                .field("path", path)
+                .field("row", row)
+                .finish(),
+            Reader::Jsonl { path, line, .. } => f
+                .debug_struct("Jsonl")
+                .field("path", path)
+                .field("line", line)
+                .finish(),
+        }
+    }
+}
+
+impl Documents {
+    /// Reads `inputs` with `opts`. Refuses kept columns when an input is plain text (it has
+    /// no columns); other problems (a missing column, bad bytes) come from the iteration.
+    pub fn new(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Documents, Error> {
+        if let Some(first) = opts.keep.first() {
+            if let Some(p) = inputs
+                .iter()
+                .find(|p| format_of(p, opts) == InputFormat::Text)
+            {
+                return Err(Error::setting(
+                    "keep",
+                    first.clone(),
+                    format!(
+                        "columns of CSV or JSON Lines inputs, but {} is read as plain text, which has no columns",
+                        if p.as_path() == Path::new("-") {
+                            "standard input".to_string()
+                        } else {
+                            p.display().to_string()
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok(Documents {
+            inputs: inputs.iter().cloned().collect(),
+            opts: opts.clone(),
+            current: None,
+        })
+    }
+
+    fn next_document(&mut self) -> Result<Option<Document>, Error> {
+        loop {
+            match &mut self.current {
+                None => {
+                    let Some(path) = self.inputs.pop_front() else {
+                        return Ok(None);
+                    };
+                    match format_of(&path, &self.opts) {
+                        InputFormat::Text => {
+                            let text = read_text(&path, &self.opts)?;
+                            return Ok(Some(Document {
+                                source: source_of(&path, &self.opts),
+                                doc: doc_of(&path),
+                                text,
+                                keep: Vec::new(),
+                            }));
+                        }
+                        InputFormat::Csv => self.current = Some(open_csv(path, &self.opts)?),
+                        InputFormat::Jsonl => self.current = Some(open_jsonl(path)?),
+                    }
+                }
+                Some(Reader::Csv {
+                    path,
+                    table,
+                    text,
+                    source,
+                    doc,
+                    keep,
+                    row,
+                }) => {
+                    if !table.next_row()? {
+                        self.current = None;
+                        continue;
+                    }
+                    *row += 1;
+                    return Ok(Some(Document {
+                        text: table.field(*text)?,
+                        source: match source {
+                            Some(i) => table.field(*i)?,
+                            None => source_of(path, &self.opts),
+                        },
+                        doc: match doc {
+                            Some(i) => table.field(*i)?,
+                            None => row.to_string(),
+                        },
+                        keep: keep
+                            .iter()
+                            .map(|&i| table.field(i))
+                            .collect::<Result<_, _>>()?,
+                    }));
+                }
+                Some(Reader::Jsonl {
+                    path,
+                    lines,
+                    line,
+                    row,
+                }) => {
+                    let Some(bytes) = lines.next() else {
+                        self.current = None;
+                        continue;
+                    };
+                    *line += 1;
+                    let bytes = bytes.map_err(|source| Error::io(path.clone(), source))?;
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    *row += 1;
+                    return parse_jsonl(path, *line, &bytes, &self.opts, *row).map(Some);
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Documents {
+    type Item = Result<Document, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_document() {
+            Ok(d) => d.map(Ok),
+            Err(e) => {
+                self.current = None;
+                self.inputs.clear();
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+fn format_of(path: &Path, opts: &ReadOptions) -> InputFormat {
+    if path == Path::new("-") {
+        opts.stdin_format
+    } else {
+        InputFormat::from_path(path)
+    }
+}
+
+fn open_csv(path: PathBuf, opts: &ReadOptions) -> Result<Reader, Error> {
+    let table = data::open_table(&path, &opts.csv)?;
+    let text = table.column(&opts.text)?;
+    let source = opts
+        .source
+        .as_deref()
+        .map(|c| table.column(c))
+        .transpose()?;
+    let doc = opts.doc.as_deref().map(|c| table.column(c)).transpose()?;
+    let keep = opts
+        .keep
+        .iter()
+        .map(|c| table.column(c))
+        .collect::<Result<_, _>>()?;
+    Ok(Reader::Csv {
+        path,
+        table: Box::new(table),
+        text,
+        source,
+        doc,
+        keep,
+        row: 0,
+    })
+}
+
+fn open_jsonl(path: PathBuf) -> Result<Reader, Error> {
+    let reader: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        data::check_input_file(&path)?;
+        let f = std::fs::File::open(&path).map_err(|source| Error::io(path.clone(), source))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    Ok(Reader::Jsonl {
+        path,
+        lines: reader.split(b'\n'),
+        line: 0,
+        row: 0,
+    })
+}
+
+fn parse_jsonl(
+    path: &Path,
+    line: u64,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    row: usize,
+) -> Result<Document, Error> {
+    let jerr = |message: String| Error::Json {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| jerr("expected a JSON object per line".into()))?;
+    let field = |name: &str| -> Result<Option<String>, Error> {
+        match obj.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) if other.is_number() || other.is_boolean() => Ok(Some(other.to_string())),
+            Some(_) => Err(jerr(format!("field {name:?} must be a string"))),
+        }
+    };
+    let no_field = |name: &str| {
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        jerr(format!(
+            "no field {name:?}; the fields are: {}",
+            keys.join(", ")
+        ))
+    };
+    let text = field(&opts.text)?.ok_or_else(|| no_field(&opts.text))?;
+    let source = match &opts.source {
+        Some(c) => field(c)?.unwrap_or_default(),
+        None => source_of(path, opts),
+    };
+    let doc = match &opts.doc {
+        Some(c) => field(c)?.unwrap_or_default(),
+        None => row.to_string(),
+    };
+    // A kept field must be there (null is an empty value): a missing one is more likely a
+    // misspelt name than a gap.
+    let keep = opts
+        .keep
+        .iter()
+        .map(|k| match obj.contains_key(k) {
+            true => field(k).map(Option::unwrap_or_default),
+            false => Err(no_field(k)),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Document {
+        source,
+        doc,
+        text,
+        keep,
+    })
+}
+
+fn read_text(path: &Path, opts: &ReadOptions) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::io(path, source))?;
+    } else {
+        data::check_input_file(path)?;
+        bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => match opts.csv.encoding {
+            data::Encoding::Lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+            data::Encoding::Strict => {
+                let off = e.valid_up_to();
+                let line = bytes[..off].iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(Error::TextUtf8 {
+                    path: path.to_path_buf(),
+                    line: line as u64,
+                    offset: off,
+                })
+            }
+        },
+    }
+}
+
+fn source_of(path: &Path, opts: &ReadOptions) -> String {
+    if let Some(s) = &opts.source_name {
+        return s.clone();
+    }
+    if path == Path::new("-") {
+        return "stdin".into();
+    }
+    path.canonicalize()
+        .ok()
+        .and_then(|p| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default()
+}
+
+fn doc_of(path: &Path) -> String {
+    if path == Path::new("-") {
+        return "stdin".into();
+    }
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_from_text_csv_and_jsonl_with_kept_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let outlet = dir.path().join("wire");
+        std::fs::create_dir(&outlet).unwrap();
+        let txt = outlet.join("a1.txt");
+        std::fs::write(&txt, "\u{feff}One. Two.").unwrap();
+        let docs: Vec<Document> =
+            Documents::new(std::slice::from_ref(&txt), &ReadOptions::default())
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+        assert_eq!(docs, [Document::new("wire", "a1", "One. Two.")]);
+
+        let csv = dir.path().join("t.csv");
+        std::fs::write(
+            &csv,
+            "gold;body;url\nanti;Troops moved.;u1\npro;Talks.;u2\n",
+        )
+        .unwrap();
+        let jsonl = dir.path().join("t.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"body\":\"Troops.\",\"gold\":\"anti\",\"url\":7}\n\n{\"body\":\"Talks.\",\"gold\":null,\"url\":\"u\"}\n",
+        )
+        .unwrap();
+        let opts = ReadOptions {
+            text: "body".into(),
+            keep: vec!["url".into(), "gold".into()],
+            source_name: Some("x".into()),
+            ..ReadOptions::default()
+        };
+        let docs: Vec<Document> = Documents::new(&[csv.clone(), jsonl.clone()], &opts)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let got: Vec<(&str, &str, Vec<&str>)> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.doc.as_str(),
+                    d.text.as_str(),
+                    d.keep.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("1", "Troops moved.", vec!["u1", "anti"]),
+                ("2", "Talks.", vec!["u2", "pro"]),
+                ("1", "Troops.", vec!["7", "anti"]),
+                ("2", "Talks.", vec!["u", ""]),
+            ]
+        );
+        assert!(docs.iter().all(|d| d.source == "x"));
+
+        // Kept columns and plain text do not mix; a missing column is named with the file.
+        let e = Documents::new(&[csv.clone(), txt], &opts).unwrap_err();
+        assert!(
+            matches!(&e, Error::InvalidSetting { name: "keep", .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("a1.txt"), "{e}");
+        let missing = ReadOptions {
+            keep: vec!["date".into()],
+            ..opts.clone()
+        };
+        let mut it = Documents::new(&[csv], &missing).unwrap();
+        let e = it.next().unwrap().unwrap_err();
+        assert!(
+            matches!(&e, Error::MissingColumn { column, .. } if column == "date"),
+            "{e}"
+        );
+        assert!(it.next().is_none(), "iteration ends after an error");
+        let e = Documents::new(&[jsonl], &missing)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Json { line: 1, message, .. } if message.contains("no field \"date\"")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sentences_or_the_whole_text() {
+        let d = Document::new("s", "d", "Mr. Putin met Gen. Smith. Troops moved.");
+        let mut got = Vec::new();
+        d.for_each_sentence(false, |i, s| got.push((i, s.to_string())));
+        assert_eq!(
+            got,
+            [
+                (0, "Mr. Putin met Gen. Smith.".to_string()),
+                (1, "Troops moved.".to_string())
+            ]
+        );
+        got.clear();
+        d.for_each_sentence(true, |i, s| got.push((i, s.to_string())));
+        assert_eq!(got, [(0, d.text.clone())]);
+    }
+}
