@@ -12,6 +12,8 @@ mod cli_end_to_end;
 mod cli_errors;
 /// The logistic regression against linfa-logistic.
 mod linfa_reference;
+/// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.
+mod score_report;
 /// The shipped labels, codebook and models fit together.
 mod shipped;
 /// TF-IDF against scikit-learn.

@@ -532,6 +532,142 @@ mod tests {
         ));
     }
 
+    /// Asserts two JSON values are equal, numbers within `tol`.
+    fn assert_close(a: &serde_json::Value, b: &serde_json::Value, tol: f64, at: &str) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!((x - y).abs() <= tol, "{at}: {x} != {y}");
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{at}");
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    assert_close(x, y, tol, &format!("{at}[{i}]"));
+                }
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                assert_eq!(
+                    x.keys().collect::<Vec<_>>(),
+                    y.keys().collect::<Vec<_>>(),
+                    "{at}"
+                );
+                for (k, x) in x {
+                    assert_close(x, &y[k], tol, &format!("{at}.{k}"));
+                }
+            }
+            _ => assert_eq!(a, b, "{at}"),
+        }
+    }
+
+    #[test]
+    fn report_from_rows_equals_the_report_of_the_written_scores() {
+        use crate::score::testutil::tiny_model;
+        use crate::score::{CsvSink, Document, JsonlSink, NamedModel, Scorer, Sink};
+        let mut scorer = Scorer::new(&[NamedModel::new("m", tiny_model())]).unwrap();
+        let docs = [
+            (
+                "x",
+                "1",
+                "Russian aggression grows. NATO provocation grows.",
+                "news",
+            ),
+            ("x", "2", "The aggression continues. It does.", "op-ed"),
+            (
+                "y",
+                "3",
+                "NATO provocation on the border. Aggression again.",
+                "news",
+            ),
+            ("y", "4", "Provocation.", "news"),
+        ];
+        let mut rows = Vec::new();
+        for (source, doc, text, kind) in docs {
+            let mut d = Document::new(source, doc, text);
+            d.keep = vec![kind.to_string()];
+            rows.extend(scorer.score_document(&d));
+        }
+        assert_eq!(rows.len(), 7);
+        let columns = scorer.columns().with_keep(vec!["kind".into()]);
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("s.csv");
+        let mut sink = CsvSink::new(std::fs::File::create(&csv).unwrap(), &columns);
+        for r in &rows {
+            sink.write(r).unwrap();
+        }
+        sink.finish().unwrap();
+        let jsonl = dir.path().join("s.jsonl");
+        let mut sink = JsonlSink::new(std::fs::File::create(&jsonl).unwrap(), &columns);
+        for r in &rows {
+            sink.write(r).unwrap();
+        }
+        sink.finish().unwrap();
+        for by in ["source", "doc", "kind", "m_label"] {
+            let opts = ReportOptions {
+                by: by.into(),
+                ..ReportOptions::default()
+            };
+            let mut mem = Report::from_rows(&columns, &rows, &opts).unwrap();
+            assert_eq!(mem.input, "in memory");
+            let m = &mem.models[0];
+            assert_eq!(m.overall.sentences, 7);
+            if by != "m_label" {
+                // (By label, a document with both labels counts once in each group.)
+                assert_eq!(m.overall.documents, 4, "{by}");
+            }
+            // Both classes are predicted, so the comparison covers counts of each.
+            assert!(m.overall.labels.iter().all(|l| l.count > 0), "{m:?}");
+            for path in [&csv, &jsonl] {
+                let file = Report::from_file(path, &opts).unwrap();
+                assert_eq!(file.input, path.display().to_string());
+                mem.input = file.input.clone();
+                // The file holds probabilities to six decimals; everything else is exact.
+                let (a, b) = (
+                    serde_json::to_value(&mem).unwrap(),
+                    serde_json::to_value(&file).unwrap(),
+                );
+                assert_close(&a, &b, 1e-6, by);
+                let exact = |r: &Report| {
+                    let mut r = r.clone();
+                    let m = &mut r.models[0];
+                    for g in m.groups.iter_mut().chain([&mut m.overall]) {
+                        for l in &mut g.labels {
+                            l.mean_probability = 0.0;
+                        }
+                    }
+                    serde_json::to_string(&r).unwrap()
+                };
+                assert_eq!(exact(&mem), exact(&file), "{by}");
+            }
+        }
+        // Errors name the setting at fault.
+        let bad_by = ReportOptions {
+            by: "outlet".into(),
+            ..ReportOptions::default()
+        };
+        assert!(matches!(
+            Report::from_rows(&columns, &rows, &bad_by),
+            Err(Error::InvalidSetting { name: "by", .. })
+        ));
+        let bad_model = ReportOptions {
+            model_name: Some("zz".into()),
+            ..ReportOptions::default()
+        };
+        assert!(matches!(
+            Report::from_rows(&columns, &rows, &bad_model),
+            Err(Error::InvalidSetting {
+                name: "model_name",
+                ..
+            })
+        ));
+        let mut short = rows[0].clone();
+        short.predictions.clear();
+        assert!(matches!(
+            Report::from_rows(&columns, [short], &ReportOptions::default()),
+            Err(Error::Inconsistent { .. })
+        ));
+    }
+
     #[test]
     fn clustered_interval_matches_hand_computation() {
         // Documents (x of n): 2/10, 3/10, 4/10, 1/10; p = 0.25; residuals -0.5, 0.5, 1.5, -1.5

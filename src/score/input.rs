@@ -211,8 +211,10 @@ impl std::fmt::Debug for Reader {
 }
 
 impl Documents {
-    /// Reads `inputs` with `opts`. Refuses kept columns when an input is plain text (it has
-    /// no columns); other problems (a missing column, bad bytes) come from the iteration.
+    /// Reads `inputs` with `opts`. Checks first what can be checked before reading: kept
+    /// columns are refused when an input is plain text (it has no columns), and every CSV
+    /// file (not standard input) must have the columns asked for. Other problems (a JSON
+    /// Lines record without a field, bad bytes) come from the iteration.
     pub fn new(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Documents, Error> {
         if let Some(first) = opts.keep.first() {
             if let Some(p) = inputs
@@ -231,6 +233,11 @@ impl Documents {
                         }
                     ),
                 ));
+            }
+        }
+        for p in inputs {
+            if p.as_path() != Path::new("-") && format_of(p, opts) == InputFormat::Csv {
+                open_csv(p.clone(), opts)?;
             }
         }
         Ok(Documents {
@@ -563,22 +570,19 @@ mod tests {
             keep: vec!["date".into()],
             ..opts.clone()
         };
-        let mut it = Documents::new(&[csv], &missing).unwrap();
-        let e = it.next().unwrap().unwrap_err();
+        // A CSV file is checked before any document is read.
+        let e = Documents::new(&[jsonl.clone(), csv], &missing).unwrap_err();
         assert!(
-            matches!(&e, Error::MissingColumn { column, .. } if column == "date"),
+            matches!(&e, Error::MissingColumn { column, path, .. } if column == "date" && path.ends_with("t.csv")),
             "{e}"
         );
-        assert!(it.next().is_none(), "iteration ends after an error");
-        let e = Documents::new(&[jsonl], &missing)
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap_err();
+        let mut it = Documents::new(&[jsonl], &missing).unwrap();
+        let e = it.next().unwrap().unwrap_err();
         assert!(
             matches!(&e, Error::Json { line: 1, message, .. } if message.contains("no field \"date\"")),
             "{e}"
         );
+        assert!(it.next().is_none(), "iteration ends after an error");
     }
 
     #[test]
