@@ -9,8 +9,8 @@ use super::{check_out, eoutln, with_output, InputArgs};
 
 const AFTER_HELP: &str = "\
 Output columns: id (<source>_<doc>_<index>), source, doc, index, text, then the --keep
-columns. The sentences are exactly those `framelens score` scores, so labels and scores
-can be joined on id (or on source, doc and index).
+columns. The sentences are exactly those `framelens score` scores, with the same source,
+doc and index, so labels and scores can be joined on those three columns.
 
 Examples:
   # articles/<outlet>/<article>.txt → a labelling sheet

@@ -65,7 +65,28 @@ pub enum Column {
     Probability(usize, usize),
 }
 
-/// The columns of a scores table (see the [module docs](self)).
+/// The columns of a scores table, in this order:
+///
+/// 1. `id` (optional: `<source>_<doc>_<index>` with the index padded to three digits, for
+///    labelling sheets);
+/// 2. `source`, `doc`, `index`, `text`;
+/// 3. the kept input columns, in the order asked for;
+/// 4. for each model, `<model>_label` (the most probable class), then `<model>_p_<class>`
+///    for each class in the model's order.
+///
+/// [`header`](Self::header) writes these names; [`parse`](Self::parse) reads a header back.
+/// `id` is derived from the row, so a reader treats an `id` column as a kept column.
+///
+/// ```
+/// use framelens::score::{Column, ModelColumns, ScoreColumns};
+/// let columns = ScoreColumns::new(vec![ModelColumns { name: "stance".into(), classes: vec!["anti".into(), "pro".into()] }])
+///     .with_keep(vec!["url".into()]);
+/// let header = columns.header();
+/// assert_eq!(header, ["source", "doc", "index", "text", "url", "stance_label", "stance_p_anti", "stance_p_pro"]);
+/// let parsed = ScoreColumns::parse(&header);
+/// assert_eq!(parsed.columns, columns);
+/// assert_eq!(parsed.layout[7], Some(Column::Probability(0, 1)));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreColumns {
     /// Start with an `id` column.

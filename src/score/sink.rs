@@ -20,6 +20,20 @@ fn write_err(source: std::io::Error) -> Error {
     Error::Write { source }
 }
 
+/// A CSV writer's error, with the I/O error inside kept as it is (so that a closed pipe is
+/// still recognised as one).
+fn csv_err(e: csv::Error) -> Error {
+    let source = if e.is_io_error() {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            other => std::io::Error::other(format!("{other:?}")),
+        }
+    } else {
+        std::io::Error::other(e)
+    };
+    write_err(source)
+}
+
 /// The text of one cell of `row` (empty for a kept column or a model the row lacks).
 fn cell(row: &ScoredSentence, column: Column, out: &mut String) {
     out.clear();
@@ -92,7 +106,7 @@ impl<W: Write> CsvSink<W> {
 
     fn write_header(&mut self) -> Result<(), Error> {
         if let Some(h) = self.header.take() {
-            self.w.write_record(&h).map_err(|e| write_err(e.into()))?;
+            self.w.write_record(&h).map_err(csv_err)?;
         }
         Ok(())
     }
@@ -118,13 +132,9 @@ impl<W: Write> Sink for CsvSink<W> {
         self.write_header()?;
         for &c in &self.layout {
             cell(row, c, &mut self.cell);
-            self.w
-                .write_field(&self.cell)
-                .map_err(|e| write_err(e.into()))?;
+            self.w.write_field(&self.cell).map_err(csv_err)?;
         }
-        self.w
-            .write_record(None::<&[u8]>)
-            .map_err(|e| write_err(e.into()))
+        self.w.write_record(None::<&[u8]>).map_err(csv_err)
     }
 
     fn finish(&mut self) -> Result<(), Error> {
@@ -266,6 +276,35 @@ mod tests {
             b"wire,\"d\"\"1\",0,x,a,a,0.500000,0.500000\n"
         );
         assert_eq!(s.take().unwrap(), b"");
+    }
+
+    /// A reader that has gone away.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stays_a_closed_pipe() {
+        let mut csv = CsvSink::new(ClosedPipe, &columns());
+        let e = csv
+            .write(&row(0, "x", 0.5))
+            .and_then(|()| csv.finish())
+            .unwrap_err();
+        assert!(e.is_broken_pipe(), "{e:?}");
+        // When the buffer fills up while rows are written.
+        let mut csv = CsvSink::new(ClosedPipe, &columns());
+        let long = row(0, &"x".repeat(1000), 0.5);
+        let e = (0..1000).find_map(|_| csv.write(&long).err()).unwrap();
+        assert!(e.is_broken_pipe(), "{e:?}");
+        let mut jsonl = JsonlSink::new(ClosedPipe, &columns());
+        assert!(jsonl.write(&row(0, "x", 0.5)).unwrap_err().is_broken_pipe());
     }
 
     #[test]
