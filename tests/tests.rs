@@ -10,6 +10,8 @@ mod babe;
 mod cli_end_to_end;
 /// Bad input and bad usage: exit codes and messages.
 mod cli_errors;
+/// train → score → report in memory, from Rust.
+mod library_pipeline;
 /// The logistic regression against linfa-logistic.
 mod linfa_reference;
 /// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.
