@@ -145,18 +145,15 @@ fn flag_context(err: anyhow::Error) -> anyhow::Error {
     let mut changed = false;
     let parts: Vec<String> = err
         .chain()
-        .map(|e| {
-            match e
-                .downcast_ref::<framelens::Error>()
-                .and_then(|e| rewritten(e))
-            {
+        .map(
+            |e| match e.downcast_ref::<framelens::Error>().and_then(&rewritten) {
                 Some(m) => {
                     changed = true;
                     m
                 }
                 None => e.to_string(),
-            }
-        })
+            },
+        )
         .collect();
     if changed {
         anyhow::anyhow!(parts.join(": "))

@@ -483,6 +483,30 @@ pub struct LabelSpec {
     pub filters: Vec<Filter>,
 }
 
+impl LabelSpec {
+    /// Reads `label` for each row's `text`; no skipped labels, no filters.
+    pub fn new(text: &str, label: &str) -> LabelSpec {
+        LabelSpec {
+            text: text.to_string(),
+            label: label.to_string(),
+            skip_labels: Vec::new(),
+            filters: Vec::new(),
+        }
+    }
+
+    /// Also skips rows with this label value (consuming builder).
+    pub fn skip_label(mut self, value: &str) -> LabelSpec {
+        self.skip_labels.push(value.to_string());
+        self
+    }
+
+    /// Also keeps only the rows that pass `filter` (consuming builder).
+    pub fn filter(mut self, filter: Filter) -> LabelSpec {
+        self.filters.push(filter);
+        self
+    }
+}
+
 /// Labelled sentences read from a CSV, with what was skipped and why.
 #[derive(Debug, Clone)]
 pub struct LabelledData {

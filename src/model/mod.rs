@@ -5,6 +5,7 @@ mod linfa_traits;
 mod logistic;
 mod params;
 
+pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
 pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
 pub use params::{ClassWeight, LogisticParams, LogisticValidParams};
