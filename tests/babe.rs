@@ -54,8 +54,11 @@ fn babe_bias_cross_validated_macro_f1() {
     let r = cross_validate(&config, &d.texts, &d.labels, 5, 0, &[]).unwrap();
     let (mean, sd) = r.fold_stat(|m| m.macro_f1);
     eprintln!("BABE label_bias macro-F1 {mean} ± {sd}");
-    assert!(mean > 0.70 && mean < 0.80, "macro-F1 {mean} ± {sd}");
-    assert!(sd < 0.05, "sd {sd}");
+    // Measured 0.731148 ± 0.014264 (2026-11-28; BENCHMARKS.md: 0.731). The folds are seeded
+    // and the fit deterministic; the tolerance only allows for floating-point differences
+    // between machines — any change to features, folds or the optimiser moves it more.
+    assert!((mean - 0.731148).abs() < 0.001, "macro-F1 {mean} ± {sd}");
+    assert!((sd - 0.014264).abs() < 0.001, "sd {sd}");
     // Pooled out-of-fold predictions cover every row once.
     assert_eq!(r.pooled.n, 3673);
     assert_eq!(r.pooled.confusion.iter().flatten().sum::<usize>(), 3673);

@@ -14,6 +14,8 @@ mod cli_errors;
 mod library_pipeline;
 /// The logistic regression against linfa-logistic.
 mod linfa_reference;
+/// Regressions of issue 7 and the command-line additions it asked for.
+mod regression;
 /// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.
 mod score_report;
 /// The shipped labels, codebook and models fit together.

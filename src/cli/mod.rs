@@ -19,7 +19,7 @@ use framelens::data::{CsvOptions, Encoding, Filter};
 
 /// Exit codes, shown at the end of every subcommand's help.
 pub(crate) const EXIT_CODES: &str =
-    "Exit codes: 0 success, 1 error (bad input, bad values, failed writes), 2 usage error.";
+    "Exit status: 0 success, 1 error (bad input, bad values, failed writes), 2 usage error.";
 
 /// Measure how news outlets frame a conflict: train a sentence classifier on hand-labelled
 /// CSV, score articles sentence by sentence, and compare outlets.
@@ -31,7 +31,7 @@ pub(crate) const EXIT_CODES: &str =
     long_about = None,
     max_term_width = 100,
     after_help = "New here? `framelens demo` scores the bundled seed articles with the bundled \
-                  models and prints the report.\n\nExit codes: 0 success, 1 error, 2 usage error."
+                  models and prints the report.\n\nExit status: 0 success, 1 error, 2 usage error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -59,7 +59,7 @@ enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  framelens completions bash > ~/.local/share/bash-completion/completions/framelens\n\n\
-                            Exit codes: 0 success, 2 usage error."
+                            Exit status: 0 success, 2 usage error."
     )]
     Completions {
         /// The shell.
@@ -68,7 +68,7 @@ enum Command {
     /// Print the man page (roff) on standard output.
     #[command(
         after_help = "Example:\n  framelens man > framelens.1 && man ./framelens.1\n\n\
-                            Exit codes: 0 success, 1 error, 2 usage error."
+                            Exit status: 0 success, 1 error, 2 usage error."
     )]
     Man,
 }
