@@ -136,3 +136,33 @@ mod tests {
         assert!(check_output(&dir.path().join("new.csv"), &[&p]).is_ok());
     }
 }
+
+/// Runs `write` on `out` — a temporary file renamed into place only when `write` succeeds —
+/// or, without `out`, on standard output (buffered). Errors of `write` pass through; failing
+/// to create or commit the file is an [`crate::Error::Io`] naming it.
+pub fn with_output<T, E: From<crate::Error>>(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<T, E>,
+) -> Result<T, E> {
+    use std::io::Write as _;
+    match out {
+        Some(out) => {
+            let io = |e| crate::Error::io(out, e);
+            let mut file = AtomicFile::create(out).map_err(io)?;
+            let t = {
+                let mut w = std::io::BufWriter::new(&mut file);
+                let t = write(&mut w)?;
+                w.flush().map_err(io)?;
+                t
+            };
+            file.commit().map_err(io)?;
+            Ok(t)
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let t = write(&mut w)?;
+            w.flush().map_err(|source| crate::Error::Write { source })?;
+            Ok(t)
+        }
+    }
+}

@@ -9,9 +9,7 @@ use framelens::config::Grid;
 use framelens::eval::{self, SearchOptions};
 use framelens::model::Model;
 
-use super::{
-    check_out, describe_data, eoutln, out, outln, with_output, DataArgs, RecipeArgs, EXIT_CODES,
-};
+use super::{check_out, eoutln, out, outln, with_output, DataArgs, RecipeArgs, EXIT_CODES};
 
 #[derive(Debug, Args)]
 #[command(
@@ -83,7 +81,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
         })
         .collect::<Result<Grid>>()?;
     let data = a.data.read()?;
-    eoutln!("{}", describe_data(&data))?;
+    eoutln!("{}", data.summary())?;
     for w in eval::small_class_warnings(&data.labels, a.folds) {
         eoutln!("framelens: warning: {w}")?;
     }
@@ -120,7 +118,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
 fn held_out(a: &EvalArgs, model_path: &std::path::Path) -> Result<()> {
     let model = Model::load(model_path)?;
     let data = a.data.read()?;
-    eoutln!("{}", describe_data(&data))?;
+    eoutln!("{}", data.summary())?;
     let h = eval::held_out(&model, &data, &a.f_avg)?;
     for (l, n) in &h.unknown_labels {
         eoutln!("framelens: warning: {n} rows have the label {l:?}, which the model does not know; they are left out")?;

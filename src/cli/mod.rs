@@ -11,7 +11,7 @@ mod train;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use framelens::config::{GridKey, Preset, Recipe, Setting};
@@ -361,35 +361,6 @@ impl DataArgs {
     }
 }
 
-/// One line: rows read, used, skipped by reason; then the class counts.
-fn describe_data(data: &framelens::data::LabelledData) -> String {
-    let skipped = data.rows.skipped_total();
-    let reasons = data
-        .rows
-        .skipped
-        .iter()
-        .map(|(k, v)| format!("{v} {k}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "{}: {} rows read, {} used, {} skipped{}\nclasses: {}",
-        data.path.display(),
-        data.rows.read,
-        data.rows.used,
-        skipped,
-        if skipped == 0 {
-            String::new()
-        } else {
-            format!(" ({reasons})")
-        },
-        data.class_counts
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 /// How CSV input is read.
 #[derive(Debug, Clone, Args)]
 struct CsvArgs {
@@ -461,34 +432,12 @@ impl InputArgs {
     }
 }
 
-/// Runs `write` on `--out` (a temporary file renamed into place when `write` succeeds) or on
-/// standard output.
+/// Runs `write` on `--out` (atomically) or on standard output.
 fn with_output<T>(
     out: Option<&std::path::Path>,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<T>,
 ) -> Result<T> {
-    use std::io::Write as _;
-    match out {
-        Some(out) => {
-            let mut file = framelens::io::AtomicFile::create(out)
-                .with_context(|| format!("creating {}", out.display()))?;
-            let t = {
-                let mut w = std::io::BufWriter::new(&mut file);
-                let t = write(&mut w)?;
-                w.flush()?;
-                t
-            };
-            file.commit()
-                .with_context(|| format!("writing {}", out.display()))?;
-            Ok(t)
-        }
-        None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            let t = write(&mut w)?;
-            w.flush()?;
-            Ok(t)
-        }
-    }
+    framelens::io::with_output(out, write)
 }
 
 /// Checks an output path before any work.

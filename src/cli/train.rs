@@ -8,7 +8,7 @@ use clap::Args;
 use framelens::eval::SearchResult;
 use framelens::model::{self, StopReason, TrainOptions};
 
-use super::{check_out, describe_data, eoutln, outln, DataArgs, RecipeArgs, EXIT_CODES};
+use super::{check_out, eoutln, outln, DataArgs, RecipeArgs, EXIT_CODES};
 
 #[derive(Debug, Args)]
 #[command(after_help = format!("Examples:
@@ -55,7 +55,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;
     let data = a.data.read()?;
-    outln!("{}", describe_data(&data))?;
+    outln!("{}", data.summary())?;
     let started = std::time::Instant::now();
     let opts = TrainOptions {
         cv: a.cv,

@@ -531,6 +531,35 @@ pub struct LabelledData {
 }
 
 impl LabelledData {
+    /// Two lines: `<file>: N rows read, N used, N skipped (by reason)`, then the class counts.
+    pub fn summary(&self) -> String {
+        let skipped = self.rows.skipped_total();
+        let reasons = self
+            .rows
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "{}: {} rows read, {} used, {} skipped{}\nclasses: {}",
+            self.path.display(),
+            self.rows.read,
+            self.rows.used,
+            skipped,
+            if skipped == 0 {
+                String::new()
+            } else {
+                format!(" ({reasons})")
+            },
+            self.class_counts
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
     /// Reads a labelled CSV. Rows with empty text, empty label or a skipped label value are
     /// counted and left out; labels are trimmed of surrounding white space.
     pub fn read(path: &Path, spec: &LabelSpec, opts: &CsvOptions) -> Result<LabelledData, Error> {
