@@ -108,35 +108,6 @@ pub fn check_output(out: &Path, inputs: &[&Path]) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_and_output_checks() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("out.txt");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
-        assert!(check_output(&p, &[&p])
-            .unwrap_err()
-            .contains("also an input"));
-        assert!(check_output(&dir.path().join("nope/x.csv"), &[])
-            .unwrap_err()
-            .contains("does not exist"));
-        assert!(check_output(dir.path(), &[])
-            .unwrap_err()
-            .contains("is a directory"));
-        assert!(check_output(&dir.path().join("new.csv"), &[&p]).is_ok());
-    }
-}
-
 /// Runs `write` on `out` — a temporary file renamed into place only when `write` succeeds —
 /// or, without `out`, on standard output (buffered). Errors of `write` pass through; failing
 /// to create or commit the file is an [`crate::Error::Io`] naming it.
@@ -164,5 +135,34 @@ pub fn with_output<T, E: From<crate::Error>>(
             w.flush().map_err(|source| crate::Error::Write { source })?;
             Ok(t)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_and_output_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+        assert!(check_output(&p, &[&p])
+            .unwrap_err()
+            .contains("also an input"));
+        assert!(check_output(&dir.path().join("nope/x.csv"), &[])
+            .unwrap_err()
+            .contains("does not exist"));
+        assert!(check_output(dir.path(), &[])
+            .unwrap_err()
+            .contains("is a directory"));
+        assert!(check_output(&dir.path().join("new.csv"), &[&p]).is_ok());
     }
 }
