@@ -140,6 +140,9 @@ fn flag_context(err: anyhow::Error) -> anyhow::Error {
         framelens::Error::Utf8 { .. } | framelens::Error::TextUtf8 { .. } => {
             Some(format!("{e} (--encoding lossy)"))
         }
+        framelens::Error::Ragged { hint, .. } if !hint.is_empty() => {
+            Some(format!("{e} (--delimiter)"))
+        }
         _ => None,
     };
     let mut changed = false;

@@ -315,7 +315,7 @@ impl<R: Read> Table<R> {
             } => {
                 let line = pos.as_ref().map_or(self.line + 1, |p| p.line());
                 let hint = if *len == 1 {
-                    " (is the delimiter right? pass --delimiter)".to_string()
+                    " (is the delimiter right? set it explicitly)".to_string()
                 } else {
                     String::new()
                 };

@@ -461,7 +461,7 @@ fn fit_part<S: AsRef<str>>(
     if kept.is_empty() {
         return Err(Error::EmptyVocabulary {
             hint: format!(
-                " after pruning (df between {min_docs} and {max_docs} of {n_docs} documents); lower --min-df or raise --max-df"
+                " after pruning (df between {min_docs} and {max_docs} of {n_docs} documents); lower min_df or raise max_df"
             ),
         });
     }
