@@ -23,7 +23,7 @@ pub use search::{
     baseline, class_indices, corrected_paired_t, held_out, search, write_predictions, Baseline,
     Evaluated, HeldOut, Search, SearchOptions, SearchResult,
 };
-pub use table::per_class_table;
+pub use table::{confusion_table, per_class_table};
 
 /// Assigns each row to one of `k` folds, stratified: each class's rows are shuffled (seeded)
 /// and dealt round-robin, continuing where the previous class stopped, so every fold gets

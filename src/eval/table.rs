@@ -141,14 +141,28 @@ pub fn per_class_table(classes: &[String], m: &Metrics, what: &str) -> String {
             c.class, c.precision, c.recall, c.f1, c.support
         );
     }
-    let _ = writeln!(s, "\nconfusion matrix (rows: gold, columns: predicted):");
+    s.push('\n');
+    s.push_str(&confusion_table(classes, &m.confusion));
+    s
+}
+
+/// The confusion matrix with a title line: rows gold, columns predicted.
+pub fn confusion_table(classes: &[String], confusion: &[Vec<usize>]) -> String {
+    let mut s = String::new();
+    let w = classes
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(9);
+    let _ = writeln!(s, "confusion matrix (rows: gold, columns: predicted):");
     let _ = write!(s, "  {:<w$}", "");
     for c in classes {
         let _ = write!(s, " {c:>w$}");
     }
     s.push('\n');
-    for (g, row) in m.confusion.iter().enumerate() {
-        let _ = write!(s, "  {:<w$}", classes[g]);
+    for (c, row) in classes.iter().zip(confusion) {
+        let _ = write!(s, "  {c:<w$}");
         for v in row {
             let _ = write!(s, " {v:>w$}");
         }

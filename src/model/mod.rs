@@ -373,26 +373,7 @@ impl Model {
                 "cross-validation: {} folds (seed {}), out-of-fold pooled accuracy {:.3}, macro-F1 {:.3}",
                 cv.folds, cv.seed, cv.accuracy, cv.macro_f1
             );
-            let classes = self.classes();
-            let w = classes
-                .iter()
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(5)
-                .max(6);
-            let _ = writeln!(s, "confusion matrix (rows: gold, columns: predicted):");
-            let _ = write!(s, "  {:<w$}", "");
-            for c in classes {
-                let _ = write!(s, " {c:>w$}");
-            }
-            s.push('\n');
-            for (c, row) in classes.iter().zip(&cv.confusion) {
-                let _ = write!(s, "  {c:<w$}");
-                for v in row {
-                    let _ = write!(s, " {v:>w$}");
-                }
-                s.push('\n');
-            }
+            s.push_str(&crate::eval::confusion_table(self.classes(), &cv.confusion));
         }
         for (class, feats) in self.top_features(top) {
             let _ = writeln!(s, "\ntop {} n-grams toward {class} (weight):", feats.len());
