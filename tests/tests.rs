@@ -22,3 +22,5 @@ mod score_report;
 mod shipped;
 /// TF-IDF against scikit-learn.
 mod sklearn_tfidf;
+/// insta snapshots: every --help, the Markdown report, the eval tables.
+mod snapshots;
