@@ -160,6 +160,17 @@ pub enum Error {
         /// The one class.
         class: String,
     },
+    /// A label cell that holds a line break (usually a quote left open, which swallowed the
+    /// rows after it).
+    #[error("{path}, line {line}: the label {label:?} spans several lines; a label is one line (is a quote left open in this row?)")]
+    MultilineLabel {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the row starts.
+        line: u64,
+        /// The label as read.
+        label: String,
+    },
     /// A row filter that cannot be parsed.
     #[error("invalid filter {spec:?}: expected COLUMN=VALUE, COLUMN=A|B or COLUMN!=VALUE")]
     InvalidFilter {

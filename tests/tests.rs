@@ -10,6 +10,8 @@ mod babe;
 mod cli_end_to_end;
 /// Bad input and bad usage: exit codes and messages.
 mod cli_errors;
+/// Regressions of issue 11: hostile input, each with its fix.
+mod hardening;
 /// train → score → report in memory, from Rust.
 mod library_pipeline;
 /// The logistic regression against linfa-logistic.

@@ -75,17 +75,61 @@ pub fn check_input_file(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Where the input stands with respect to double quotes, seen from the raw bytes: a quote
-/// left open at the end of the input is an unterminated quoted field.
+/// Where a field stands with respect to double quotes, as the csv crate's parser sees it
+/// (RFC 4180 with the crate's defaults: a quote opens a quoted field only as the field's
+/// first byte; inside, `""` is a quote and a lone `"` closes it; a quote inside an unquoted
+/// field, as in `5" screen`, is an ordinary character).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// At the start of a field.
+    #[default]
+    Start,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: `""` or the closing quote.
+    QuoteInQuoted,
+}
+
+/// Where the input stands, seen from the raw bytes: a quoted field still open at the end of
+/// the input is an unterminated quoted field.
 #[derive(Debug, Default, Clone, Copy)]
 struct QuoteState {
-    inside: bool,
+    field: Field,
+    delimiter: u8,
     line: u64,
     opened_at: u64,
     eof: bool,
 }
 
-/// Passes bytes through, tracking quotes and lines (the reader under a [`Table`]).
+impl QuoteState {
+    fn inside(&self) -> bool {
+        self.field == Field::Quoted
+    }
+
+    fn push(&mut self, b: u8) {
+        self.field = match (self.field, b) {
+            (_, b'\n') if self.field != Field::Quoted => Field::Start,
+            (Field::Start | Field::QuoteInQuoted, d) if d == self.delimiter => Field::Start,
+            (Field::Unquoted, d) if d == self.delimiter => Field::Start,
+            (Field::Start, b'"') => {
+                self.opened_at = self.line;
+                Field::Quoted
+            }
+            (Field::Start | Field::Unquoted, _) => Field::Unquoted,
+            (Field::Quoted, b'"') => Field::QuoteInQuoted,
+            (Field::Quoted, _) => Field::Quoted,
+            (Field::QuoteInQuoted, b'"') => Field::Quoted,
+            (Field::QuoteInQuoted, _) => Field::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+}
+
+/// Passes bytes through, tracking quoted fields and lines (the reader under a [`Table`]).
 #[derive(Debug)]
 pub struct QuoteTracker<R> {
     inner: R,
@@ -100,16 +144,7 @@ impl<R: Read> Read for QuoteTracker<R> {
             st.eof = true;
         }
         for &b in &buf[..n] {
-            match b {
-                b'"' => {
-                    st.inside = !st.inside;
-                    if st.inside {
-                        st.opened_at = st.line;
-                    }
-                }
-                b'\n' => st.line += 1,
-                _ => {}
-            }
+            st.push(b);
         }
         self.state.set(st);
         Ok(n)
@@ -175,6 +210,7 @@ impl Table<TableReader> {
         let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
         let quotes = std::rc::Rc::new(std::cell::Cell::new(QuoteState {
             line: 1,
+            delimiter,
             ..QuoteState::default()
         }));
         let tracked = QuoteTracker {
@@ -296,7 +332,7 @@ impl<R: Read> Table<R> {
     /// An error when the input ended inside a quoted field.
     fn unterminated_quote(&self) -> Option<Error> {
         let q = self.quotes.get();
-        (q.eof && q.inside).then(|| Error::UnterminatedQuote {
+        (q.eof && q.inside()).then(|| Error::UnterminatedQuote {
             path: self.path.clone(),
             line: q.opened_at,
         })
@@ -568,6 +604,17 @@ impl LabelledData {
             path: path.to_path_buf(),
             source,
         })?;
+        Self::from_bytes(path, bytes, spec, opts)
+    }
+
+    /// Reads a labelled CSV from its bytes, as [`LabelledData::read`] does (`path` is used in
+    /// messages and recorded in the data).
+    pub fn from_bytes(
+        path: &Path,
+        bytes: Vec<u8>,
+        spec: &LabelSpec,
+        opts: &CsvOptions,
+    ) -> Result<LabelledData, Error> {
         let sha256 = Sha256::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -598,6 +645,16 @@ impl LabelledData {
             data.rows.read += 1;
             let text = table.field(ti)?;
             let label = table.field(li)?.trim().to_string();
+            if label.contains(['\n', '\r']) {
+                if let Some(e) = table.unterminated_quote() {
+                    return Err(e);
+                }
+                return Err(Error::MultilineLabel {
+                    path: path.to_path_buf(),
+                    line: table.line(),
+                    label,
+                });
+            }
             let mut kept = true;
             for (i, f) in &filters {
                 kept &= f.keeps(&table.field(*i)?);
@@ -704,6 +761,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Issue 11, item 4: a quote inside an unquoted field is an ordinary character (as in
+    /// Python's csv and the csv crate), so it neither breaks a valid file nor hides a real
+    /// unterminated quote; a label with a line break is refused.
+    #[test]
+    fn r11_stray_quotes_follow_the_csv_parser() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = CsvOptions::default();
+        let spec = LabelSpec::new("text", "label");
+        // One stray quote: valid CSV (Python's csv reads 2 rows).
+        let p = write(
+            &dir,
+            "s.csv",
+            b"text,label\nThe 5\" screen broke.,a\nTalks resume.,b\n",
+        );
+        let d = LabelledData::read(&p, &spec, &o).unwrap();
+        assert_eq!(d.texts, ["The 5\" screen broke.", "Talks resume."]);
+        // A stray quote, then a real unterminated one: refused at the line it opens.
+        let p = write(
+            &dir,
+            "u.csv",
+            b"text,label\nThe 12\" gun fired,mil\ntanks roll,\"mil\ntalks resume,dip\nx,y\n",
+        );
+        match LabelledData::read(&p, &spec, &o) {
+            Err(Error::UnterminatedQuote { line: 3, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        // A quoted label that holds a line break.
+        let p = write(&dir, "n.csv", b"text,label\na,\"mil\ndip\"\nb,dip\nc,mil\n");
+        match LabelledData::read(&p, &spec, &o) {
+            Err(e @ Error::MultilineLabel { line: 2, .. }) => {
+                assert!(e.to_string().contains("n.csv, line 2"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Quoted fields after a delimiter other than a comma, `""` inside, and text after a
+        // closing quote (the csv crate keeps it).
+        let p = write(&dir, "t.csv", b"text;label\n\"a;\"\"b\"\"\";x\n\"c\"d;y\n");
+        let d = LabelledData::read(&p, &spec, &o).unwrap();
+        assert_eq!(d.texts, ["a;\"b\"", "cd"]);
     }
 
     #[test]

@@ -228,10 +228,7 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
         let rest = &s[end..];
         let after_space = rest.trim_start();
         let spaced = after_space.len() < rest.len();
-        let next_word: &str = after_space
-            .split(|ch: char| ch.is_whitespace())
-            .next()
-            .unwrap_or("");
+        let next_word = word_after(after_space);
         let first = after_space.chars().next();
         let starts_sentence = if spaced {
             first.is_some_and(|ch| {
@@ -261,9 +258,35 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
     }
 }
 
-/// The word (run of non-space characters) that ends just before byte `i`.
+/// How far (in bytes) the rules look for the word before and after a stop. A "word" longer
+/// than this (no white space for 64 bytes) is cut to about its 64 bytes nearest the stop,
+/// so each stop costs bounded time.
+const WORD_LIMIT: usize = 64;
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The word (run of non-space characters) at the start of `s`, at most [`WORD_LIMIT`] bytes
+/// long. Bounded: without the bound, text with many stops and no white space ("a.a.a.…")
+/// costs time quadratic in its length.
+fn word_after(s: &str) -> &str {
+    s[..floor_boundary(s, WORD_LIMIT)]
+        .split(|ch: char| ch.is_whitespace())
+        .next()
+        .unwrap_or("")
+}
+
+/// The word (run of non-space characters) that ends just before byte `i`, at most
+/// [`WORD_LIMIT`] + 3 bytes long (bounded for the same reason).
 fn word_before(s: &str, i: usize) -> &str {
-    let head = &s[..i];
+    let from = floor_boundary(s, i.saturating_sub(WORD_LIMIT));
+    let head = &s[from..i];
     let start = head
         .rfind(|c: char| c.is_whitespace() || OPENERS.contains(&c))
         .map_or(0, |p| {
@@ -426,6 +449,28 @@ mod tests {
             assert_eq!(&t[s.span.clone()], s.text);
         }
         assert_eq!(split(t), ["Héllo wörld.", "Second “quote.”", "Third"]);
+    }
+
+    /// Issue 11, item 1: the look-ahead and look-behind around a stop are bounded, so text
+    /// with many stops and no white space splits in linear time (measured in
+    /// `benches/pipeline.rs`, `split/no_spaces`); the result is unchanged.
+    #[test]
+    fn r11_word_look_around_is_bounded() {
+        let long = "a.".repeat(10_000);
+        assert!(word_after(&long).len() <= WORD_LIMIT);
+        assert!(word_before(&long, long.len() - 1).len() <= WORD_LIMIT + 3);
+        let wide = "é.".repeat(10_000);
+        assert!(word_after(&wide).len() <= WORD_LIMIT);
+        assert!(word_before(&wide, wide.len() - 1).len() <= WORD_LIMIT + 3);
+        assert_eq!(split(&long), [long.as_str()]);
+        // Stops followed by a capital and no space: "war.Russia" splits, long or not.
+        let caps = "war.Russia".repeat(2_000);
+        let got = split(&caps);
+        assert_eq!(got.concat(), caps, "sentences cover the text");
+        assert_eq!(got.len(), 2_001);
+        // Short words are not affected: the rules still see whole words.
+        assert_eq!(word_after("Meanwhile, the"), "Meanwhile,");
+        assert_eq!(word_before("the U.S.", 7), "U.S");
     }
 
     #[test]
