@@ -323,6 +323,15 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The file decodes as a model but cannot be used: its parts do not fit together, a
+    /// number is out of range, an n-gram size is unbounded, or a class is listed twice.
+    #[error("{path}: unusable model file: {reason}")]
+    InvalidModel {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// Two models would produce the same column names.
     #[error("two models are named {name:?} (a model is named by its file stem); rename one file")]
     DuplicateModel {
@@ -349,7 +358,7 @@ pub enum Error {
         /// Names found.
         available: String,
     },
-    /// A probability cell is not a number.
+    /// A probability cell is not a number from 0 to 1.
     #[error("{path}, line {line}: column {column:?} should be a probability, found {value:?}")]
     BadNumber {
         /// The file.

@@ -36,3 +36,101 @@ fn r11_4_unterminated_quote_hidden_by_a_stray_one() {
     .stderr_has(&["l.csv, line 3", "never closed"]);
     assert!(!d.join("m.json").exists());
 }
+
+/// Items 5 to 8 through the binary: with two models, the bad one is named; its numbers,
+/// n-gram range and classes are checked; nothing is written.
+#[test]
+fn r11_5_to_8_model_errors_name_the_file() {
+    let d = Dir::new();
+    d.train_stance("good.json");
+    d.create("a.txt", "Troops crossed the border. Talks failed.\n");
+    let good: serde_json::Value = serde_json::from_str(&d.read_string("good.json")).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 4] = [
+        (
+            "nan.json",
+            |v| v["features"]["parts"][0]["idf"][0] = 1e308.into(),
+            "idf of term",
+        ),
+        (
+            "ngram.json",
+            |v| {
+                v["features"]["parts"][0]["config"]["analyzer"]["ngram_range"] =
+                    serde_json::json!([1, 1_000_000_000])
+            },
+            "invalid ngram_range \"1,1000000000\"",
+        ),
+        (
+            "dup.json",
+            |v| v["classifier"]["classes"][1] = v["classifier"]["classes"][0].clone(),
+            "is listed twice",
+        ),
+        (
+            "short.json",
+            |v| {
+                v["classifier"]["coef"][0].as_array_mut().unwrap().pop();
+            },
+            "a weight vector has",
+        ),
+    ];
+    for (name, edit, says) in cases {
+        let mut v = good.clone();
+        edit(&mut v);
+        d.create(name, v.to_string());
+        let o = d.err(&[
+            "score",
+            "--model",
+            "good.json",
+            "--model",
+            name,
+            "a.txt",
+            "--out",
+            "s.csv",
+        ]);
+        o.stderr_has(&[&format!("{name}: unusable model file"), says]);
+        assert!(!o.stderr.contains("--ngram-range"), "{}", o.stderr);
+        assert!(!d.join("s.csv").exists());
+    }
+}
+
+/// Item 6: `train` refuses an n-gram range above the bound before fitting anything.
+#[test]
+fn r11_6_train_refuses_huge_ngram_range() {
+    let d = Dir::new();
+    d.labels();
+    let o = d.run(&[
+        "train",
+        "--data",
+        crate::util::LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--analyzer",
+        "char",
+        "--ngram-range",
+        "1,100000",
+        "--out",
+        "m.json",
+    ]);
+    assert_ne!(o.code, Some(0));
+    o.stderr_has(&["--ngram-range", "1,100000", "<= 32"]);
+    assert!(!d.join("m.json").exists());
+}
+
+/// Item 11: `report` refuses probabilities outside [0, 1] and labels that are not a class,
+/// naming the file and line.
+#[test]
+fn r11_11_report_checks_its_cells() {
+    let d = Dir::new();
+    let header = "source,doc,index,text,m_label,m_p_a,m_p_b\n";
+    for (row, says) in [
+        ("x,1,0,t,a,5,0.5", "should be a probability, found \"5\""),
+        ("x,1,0,t,a,NaN,0.5", "found \"NaN\""),
+        ("x,1,0,t,zzz,0.5,0.5", "found \"zzz\""),
+    ] {
+        d.create("s.csv", format!("{header}x,0,0,t,a,0.9,0.1\n{row}\n"));
+        d.err(&["report", "s.csv"])
+            .stderr_has(&["s.csv, line 3", says]);
+    }
+}

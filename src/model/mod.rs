@@ -4,6 +4,7 @@
 mod linfa_traits;
 mod logistic;
 mod params;
+mod validate;
 
 pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
@@ -456,8 +457,7 @@ impl Model {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        model.features.vectorizer()?;
-        model.classifier.validate(model.features.n_features())?;
+        validate::check(path, &model)?;
         Ok(model)
     }
 }
@@ -560,9 +560,10 @@ mod tests {
             Err(Error::Version { found: 2, .. })
         ));
         let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
+        // Issue 11, item 8: an inconsistent model names its file.
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),
-            Err(Error::Inconsistent { .. })
+            Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
     }
 }
