@@ -134,3 +134,109 @@ fn r11_11_report_checks_its_cells() {
             .stderr_has(&["s.csv, line 3", says]);
     }
 }
+
+/// Runs framelens in `d` with `args` and standard output redirected to `stdout`; returns
+/// the exit code and stderr.
+fn run_with_stdout(
+    d: &Dir,
+    args: &[&str],
+    stdout: std::process::Stdio,
+    close: bool,
+) -> (Option<i32>, String) {
+    use std::io::Read as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_framelens"))
+        .current_dir(d.path())
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if close {
+        drop(child.stdout.take()); // close the read end before anything is written
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    (status.code(), stderr)
+}
+
+/// Item 9: `eval` with a full standard output (`> /dev/full`) is an error that says so,
+/// exit 1, not a panic (exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn r11_9_eval_to_a_full_stdout() {
+    let d = Dir::new();
+    d.labels();
+    let args = [
+        "eval",
+        "--data",
+        crate::util::LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--folds",
+        "3",
+    ];
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let (code, stderr) = run_with_stdout(&d, &args, full.into(), false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("writing standard output: No space left on device"),
+        "{stderr}"
+    );
+}
+
+/// Item 10: a closed or full standard output loses `train`'s progress text, never the
+/// model: `train --out m.json | head -1` writes m.json and exits 0.
+#[test]
+fn r11_10_train_with_closed_stdout_still_writes_the_model() {
+    let d = Dir::new();
+    d.labels();
+    let args = [
+        "train",
+        "--data",
+        crate::util::LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--cv",
+        "3",
+        "--out",
+        "m.json",
+    ];
+    let (code, stderr) = run_with_stdout(&d, &args, std::process::Stdio::piped(), true);
+    assert_eq!(code, Some(0), "{stderr}");
+    framelens::Model::load(&d.join("m.json")).unwrap();
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let args = [
+            "train",
+            "--data",
+            crate::util::LABELS,
+            "--text",
+            "text",
+            "--label",
+            "stance",
+            "--out",
+            "m2.json",
+        ];
+        let (code, stderr) = run_with_stdout(&d, &args, full.into(), false);
+        assert_eq!(code, Some(0), "{stderr}");
+        framelens::Model::load(&d.join("m2.json")).unwrap();
+    }
+}
