@@ -134,6 +134,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Standard input given twice as an input.
+    #[error("standard input (-) is given twice as an input; it can be read only once")]
+    StdinTwice,
     /// A folder given as input holds no text files.
     #[error("{path}: directory has no .txt files")]
     NoTextFiles {

@@ -240,3 +240,58 @@ fn r11_10_train_with_closed_stdout_still_writes_the_model() {
         framelens::Model::load(&d.join("m2.json")).unwrap();
     }
 }
+
+/// Item 3: `--out` writes through a symbolic link (the link stays) and into a FIFO (which
+/// stays a FIFO), as `cp` and shells do, instead of renaming a regular file over them.
+#[cfg(unix)]
+#[test]
+fn r11_3_out_writes_through_links_and_fifos() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = Dir::new();
+    d.train_stance("m.json");
+    d.create("a.txt", "Troops crossed the border. Talks failed.\n");
+    d.create("real.csv", "old");
+    std::os::unix::fs::symlink("real.csv", d.join("link.csv")).unwrap();
+    d.ok(&["score", "--model", "m.json", "a.txt", "--out", "link.csv"]);
+    assert!(std::fs::symlink_metadata(d.join("link.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(d
+        .read_string("real.csv")
+        .starts_with("source,doc,index,text,m_label"));
+
+    let fifo = d.join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    d.ok(&["score", "--model", "m.json", "a.txt", "--out", "fifo"]);
+    let got = reader.join().unwrap();
+    assert_eq!(got.lines().count(), 3, "{got}");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+/// Item 2: `split` on a folder with symbolic-link loops reads each file once, ends, and
+/// names the links it skipped; `- -` is refused.
+#[cfg(unix)]
+#[test]
+fn r11_2_split_link_loops() {
+    let d = Dir::new();
+    d.create("l/o/a.txt", "Troops invade.\n");
+    std::os::unix::fs::symlink("..", d.join("l/o/up")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("l/o/self")).unwrap();
+    let o = d.ok(&["split", "l"]);
+    assert_eq!(o.stdout.lines().count(), 2, "{}", o.stdout);
+    o.stderr_has(&[
+        "l/o/self: skipped, the same directory as l/o",
+        "l/o/up: skipped",
+    ]);
+    d.err(&["split", "-", "-"])
+        .stderr_has(&["standard input (-) is given twice"]);
+}
