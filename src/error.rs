@@ -134,6 +134,27 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A CSV record or JSON Lines line longer than the limit (an endless input such as
+    /// `/dev/zero`, or a quote left open in a huge file).
+    #[error("{path}, line {line}: a record longer than {} MiB without a line end; is the input endless (like /dev/zero), or a quote left open here? framelens reads records of at most {} MiB", limit >> 20, limit >> 20)]
+    RecordTooLong {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the record starts.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// An input read whole (a plain-text article, a labelled file) larger than the limit.
+    #[error("{path}: larger than {} MiB, the most framelens reads as {what} (is the input endless, like /dev/zero?)", limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What the file was read as, e.g. `one plain-text article`.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// Standard input given twice as an input.
     #[error("standard input (-) is given twice as an input; it can be read only once")]
     StdinTwice,

@@ -295,3 +295,73 @@ fn r11_2_split_link_loops() {
     d.err(&["split", "-", "-"])
         .stderr_has(&["standard input (-) is given twice"]);
 }
+
+/// Debatable, decided: an endless input (`/dev/zero` as a .txt, .csv or .jsonl file, or on
+/// standard input) stops at the first record or article over 16 MiB with an error, instead
+/// of growing memory without bound.
+#[cfg(target_os = "linux")]
+#[test]
+fn r11_endless_inputs_stop_at_the_record_limit() {
+    let d = Dir::new();
+    for (name, says) in [
+        ("z.txt", "z.txt: larger than 16 MiB"),
+        ("z.csv", "z.csv, line 1: a record longer than 16 MiB"),
+        ("z.jsonl", "z.jsonl, line 1: a record longer than 16 MiB"),
+    ] {
+        std::os::unix::fs::symlink("/dev/zero", d.join(name)).unwrap();
+        d.err(&["split", name]).stderr_has(&[says]);
+    }
+    d.err(&[
+        "train", "--data", "z.csv", "--text", "a", "--label", "b", "--out", "m.json",
+    ])
+    .stderr_has(&["z.csv, line 1: a record longer than 16 MiB"]);
+    d.err(&["report", "z.csv"])
+        .stderr_has(&["a record longer than 16 MiB"]);
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_framelens"))
+        .current_dir(d.path())
+        .args(["split", "-"])
+        .stdin(zero)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("-: larger than 16 MiB"), "{stderr}");
+}
+
+/// Debatable, decided: a model file with a UTF-8 byte-order mark loads (as CSV inputs do)
+/// and scores exactly as without it.
+#[test]
+fn r11_model_with_bom_loads() {
+    let d = Dir::new();
+    d.train_stance("m.json");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(d.read("m.json"));
+    d.create("bom/m.json", bom);
+    d.create("a.txt", "Troops crossed the border. Talks failed.\n");
+    let plain = d.ok(&["score", "--model", "m.json", "a.txt"]).stdout;
+    let with_bom = d.ok(&["score", "--model", "bom/m.json", "a.txt"]).stdout;
+    assert_eq!(plain, with_bom);
+}
+
+/// Debatable, decided: `--max-features 0` is refused as itself (it blamed `--min-df`).
+#[test]
+fn r11_max_features_zero_names_itself() {
+    let d = Dir::new();
+    d.labels();
+    let o = d.err(&[
+        "train",
+        "--data",
+        crate::util::LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--max-features",
+        "0",
+        "--out",
+        "m.json",
+    ]);
+    o.stderr_has(&["invalid --max-features 0"]);
+    assert!(!o.stderr.contains("min-df"), "{}", o.stderr);
+}

@@ -403,6 +403,13 @@ fn fit_part<S: AsRef<str>>(
     config.min_df.check("min-df")?;
     config.max_df.check("max-df")?;
     check_ngram_range(&config.analyzer)?;
+    if config.max_features == Some(0) {
+        return Err(Error::setting(
+            "max_features",
+            "0",
+            "a number of terms >= 1, or none for all",
+        ));
+    }
     let mut analyzer = Analyzer::new(&config.analyzer)?;
     let n_docs = docs.len();
     // Provisional ids in order of first sight; per-term document and total counts.

@@ -411,6 +411,8 @@ impl Model {
 
     /// Decodes and checks a model from bytes (`path` is used in messages).
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
+        // A byte-order mark (some Windows editors add one) is not part of the JSON.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let not_model = |reason: String| Error::NotAModel {
             path: path.to_path_buf(),
             reason,

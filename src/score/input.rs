@@ -1,7 +1,7 @@
 //! Reading documents to score: plain-text files, CSV tables and JSON Lines, one document at
 //! a time ([`Documents`]).
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::data::{self, CsvOptions};
@@ -278,7 +278,8 @@ enum Reader {
     },
     Jsonl {
         path: PathBuf,
-        lines: std::io::Split<Box<dyn BufRead>>,
+        reader: Box<dyn BufRead>,
+        buf: Vec<u8>,
         line: u64,
         row: usize,
     },
@@ -391,21 +392,21 @@ impl Documents {
                 }
                 Some(Reader::Jsonl {
                     path,
-                    lines,
+                    reader,
+                    buf,
                     line,
                     row,
                 }) => {
-                    let Some(bytes) = lines.next() else {
+                    *line += 1;
+                    if !data::read_line_bounded(reader, buf, path, *line)? {
                         self.current = None;
                         continue;
-                    };
-                    *line += 1;
-                    let bytes = bytes.map_err(|source| Error::io(path.clone(), source))?;
-                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                    }
+                    if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
                     *row += 1;
-                    return parse_jsonl(path, *line, &bytes, &self.opts, *row).map(Some);
+                    return parse_jsonl(path, *line, buf, &self.opts, *row).map(Some);
                 }
             }
         }
@@ -470,7 +471,8 @@ fn open_jsonl(path: PathBuf) -> Result<Reader, Error> {
     };
     Ok(Reader::Jsonl {
         path,
-        lines: reader.split(b'\n'),
+        reader,
+        buf: Vec::new(),
         line: 0,
         row: 0,
     })
@@ -536,15 +538,13 @@ fn parse_jsonl(
 }
 
 fn read_text(path: &Path, opts: &ReadOptions) -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::io(path, source))?;
+    let bytes = if path == Path::new("-") {
+        data::read_text_bounded(&mut std::io::stdin().lock(), path)?
     } else {
         data::check_input_file(path)?;
-        bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
-    }
+        let mut f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+        data::read_text_bounded(&mut f, path)?
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),

@@ -1,7 +1,6 @@
 //! Reading a scores file back: CSV as written by `framelens score`, or JSON Lines, into
 //! [`ScoredSentence`] values ([`ScoresReader`]).
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::columns::{Column, ParsedHeader, ScoreColumns};
@@ -151,7 +150,7 @@ struct Rows {
     json: bool,
     done: bool,
     csv: Option<Box<data::Table<data::TableReader>>>,
-    jsonl: Option<std::io::Lines<std::io::BufReader<std::fs::File>>>,
+    jsonl: Option<(std::io::BufReader<std::fs::File>, Vec<u8>)>,
     first: Option<Vec<String>>,
 }
 
@@ -193,7 +192,7 @@ impl Rows {
             json: true,
             done: false,
             csv: None,
-            jsonl: Some(std::io::BufReader::new(f).lines()),
+            jsonl: Some((std::io::BufReader::new(f), Vec::new())),
             first: None,
         };
         match rows.next_json(true)? {
@@ -247,22 +246,27 @@ impl Rows {
     }
 
     fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, Error> {
-        let Some(lines) = &mut self.jsonl else {
+        let Some((reader, buf)) = &mut self.jsonl else {
             return Ok(None);
         };
-        for line in lines.by_ref() {
+        loop {
             self.line += 1;
+            if !data::read_line_bounded(reader, buf, &self.path, self.line)? {
+                break;
+            }
             let err = |message: String| Error::Json {
                 path: self.path.clone(),
                 line: self.line,
                 message,
             };
-            let line = line.map_err(|e| err(e.to_string()))?;
+            let bytes = buf.strip_suffix(b"\r").unwrap_or(buf);
+            let line = std::str::from_utf8(bytes)
+                .map_err(|_| err("stream did not contain valid UTF-8".into()))?;
             if line.trim().is_empty() {
                 continue;
             }
             let v: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
+                serde_json::from_str(line).map_err(|e| err(format!("invalid JSON: {e}")))?;
             let obj = v
                 .as_object()
                 .ok_or_else(|| err("expected a JSON object per line".into()))?;
