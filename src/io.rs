@@ -230,6 +230,29 @@ mod tests {
         assert!(check_output(&dir.path().join("new.csv"), &[&p]).is_ok());
     }
 
+    /// Issue 11 (SIGKILL leaves temporary files): they are named `.framelens-XXXXXX.tmp`
+    /// beside the output, as the README documents, so a user can tell and delete them; a
+    /// dropped (failed) write removes its own.
+    #[test]
+    fn r11_temporary_files_are_named_as_documented() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("scores.csv");
+        let mut w = AtomicFile::create(&out).unwrap();
+        w.write_all(b"partial").unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1);
+        assert!(
+            names[0].starts_with(".framelens-") && names[0].ends_with(".tmp"),
+            "{names:?}"
+        );
+        assert!(!out.exists(), "nothing at the output path until commit");
+        drop(w);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
     /// Issue 11, item 3: a link is written through (the link stays, its target changes);
     /// a device or a FIFO is written in place, never replaced by a regular file.
     #[cfg(unix)]

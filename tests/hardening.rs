@@ -365,3 +365,21 @@ fn r11_max_features_zero_names_itself() {
     o.stderr_has(&["invalid --max-features 0"]);
     assert!(!o.stderr.contains("min-df"), "{}", o.stderr);
 }
+
+/// Debatable, decided and documented: a value clap cannot parse (`--stem klingon`) is a usage
+/// error, exit 2; a value that parses but the recipe refuses (`--c 0`) is exit 1 with
+/// "invalid --c 0: expected ...", found before any data is read.
+#[test]
+fn r11_bad_values_exit_codes() {
+    let d = Dir::new();
+    let o = d.run(&[
+        "train", "--data", "none.csv", "--text", "t", "--label", "l", "--out", "m.json", "--stem",
+        "klingon",
+    ]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    o.stderr_has(&["klingon"]);
+    d.err(&[
+        "train", "--data", "none.csv", "--text", "t", "--label", "l", "--out", "m.json", "--c", "0",
+    ])
+    .stderr_has(&["invalid --c 0: expected a finite number > 0"]);
+}
