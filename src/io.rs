@@ -64,15 +64,17 @@ impl AtomicFile {
     /// Starts a temporary file beside `path` (beside the target of a link), or opens `path`
     /// for writing when it is a device or a FIFO.
     pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
-        let path = resolve_links(path)?;
-        if let Ok(m) = std::fs::metadata(&path) {
+        // Asked of the kernel first, which also follows links that are not paths, such as
+        // /dev/stdout -> /proc/self/fd/1 -> pipe:[…].
+        if let Ok(m) = std::fs::metadata(path) {
             if !m.is_file() && !m.is_dir() {
-                let f = std::fs::OpenOptions::new().write(true).open(&path)?;
+                let f = std::fs::OpenOptions::new().write(true).open(path)?;
                 return Ok(AtomicFile {
                     inner: Target::Direct(f),
                 });
             }
         }
+        let path = resolve_links(path)?;
         let dir = parent_dir(&path);
         let tmp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
@@ -154,10 +156,9 @@ pub fn check_output(out: &Path, inputs: &[&Path]) -> Result<(), String> {
     if out.is_dir() {
         return Err(format!("cannot write {}: it is a directory", out.display()));
     }
-    if out.exists() {
-        let o = out
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", out.display()))?;
+    // A path the kernel resolves but that has no canonical form (/dev/stdout when it is a
+    // pipe) cannot be one of the inputs.
+    if let Ok(o) = out.canonicalize() {
         for i in inputs {
             if let Ok(c) = i.canonicalize() {
                 if c == o {

@@ -275,6 +275,24 @@ fn r11_3_out_writes_through_links_and_fifos() {
     let got = reader.join().unwrap();
     assert_eq!(got.lines().count(), 3, "{got}");
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    // /dev/stdout, a link to a pipe that has no path: written through.
+    #[cfg(target_os = "linux")]
+    {
+        let o = d.ok(&[
+            "score",
+            "--model",
+            "m.json",
+            "a.txt",
+            "--out",
+            "/dev/stdout",
+        ]);
+        assert_eq!(o.stdout.lines().count(), 3, "{}", o.stdout);
+        assert!(std::fs::symlink_metadata("/dev/stdout")
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
 }
 
 /// Item 2: `split` on a folder with symbolic-link loops reads each file once, ends, and
