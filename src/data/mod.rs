@@ -983,6 +983,65 @@ mod tests {
         ));
     }
 
+    /// Issue 11, item 4: the quote tracker agrees with the csv crate's own parser on where
+    /// every record starts, on random CSV-like bytes (quotes at field starts, inside fields,
+    /// doubled, after closing quotes; CR, LF, delimiters), for each delimiter.
+    #[test]
+    fn r11_quote_tracker_agrees_with_the_csv_crate() {
+        use rand::{Rng, SeedableRng};
+        let pieces: &[&[u8]] = &[
+            b"\"", b"\"\"", b"a", b"5\" x", b"\n", b"\r\n", b",", b";", b"\t", b" ",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..rng.gen_range(0..40) {
+                bytes.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+            }
+            for delimiter in [b',', b';', b'\t'] {
+                // Where the tracker says records start: the line after a line end outside
+                // quotes. The csv crate skips empty lines and reports the record that follows
+                // at the line where the skipping began.
+                let mut st = QuoteState {
+                    line: 1,
+                    record_line: 1,
+                    delimiter,
+                    ..QuoteState::default()
+                };
+                let mut starts = vec![];
+                let mut pending = Some(1);
+                for &b in &bytes {
+                    if b != b'\n' {
+                        if let Some(line) = pending.take() {
+                            starts.push(line);
+                        }
+                    }
+                    st.push(b);
+                    if b == b'\n' && st.field == Field::Start && pending.is_none() {
+                        pending = Some(st.line);
+                    }
+                }
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_reader(&bytes[..]);
+                let got: Vec<u64> = rdr
+                    .byte_records()
+                    .map(|r| r.unwrap().position().unwrap().line())
+                    .collect();
+                assert_eq!(
+                    got,
+                    starts,
+                    "{:?} with {:?}",
+                    String::from_utf8_lossy(&bytes),
+                    delimiter as char
+                );
+            }
+        }
+    }
+
     #[test]
     fn sniffing() {
         assert_eq!(sniff_delimiter(b"a;b;c\n1,2;3"), b';');
