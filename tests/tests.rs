@@ -22,6 +22,8 @@ mod linfa_reference;
 mod regression;
 /// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.
 mod score_report;
+/// The sentence splitter: Golden Rules, exact reconstruction, languages, linear work.
+mod sentences;
 /// The shipped labels, codebook and models fit together.
 mod shipped;
 /// TF-IDF against scikit-learn.
