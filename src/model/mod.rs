@@ -4,6 +4,7 @@
 mod linfa_traits;
 mod logistic;
 mod params;
+pub mod quantify;
 mod validate;
 
 pub use linfa::ParamGuard;
@@ -92,6 +93,9 @@ pub struct Model {
     pub classifier: LogisticRegression,
     /// Training metadata.
     pub training: TrainingInfo,
+    /// What reports need to correct shares for the classifier's errors (absent in older models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantify: Option<quantify::QuantifyStats>,
 }
 
 /// A model ready to score text: one per thread (clone it).
@@ -199,7 +203,15 @@ pub fn train_cv(
         cross_validation,
         preset: opts.preset,
     };
-    Ok((Model::new(features, classifier, training), cv))
+    let mut model = Model::new(features, classifier, training);
+    let y = encode(&data.labels).1;
+    model.quantify = Some(quantify::QuantifyStats::new(
+        &data.texts,
+        &y,
+        model.classes().len(),
+        cv.as_ref().map(|r| r.proba.as_slice()),
+    ));
+    Ok((model, cv))
 }
 
 /// Fits features and classifier on texts and labels; returns the classifier parts.
@@ -240,6 +252,7 @@ impl Model {
             features,
             classifier,
             training,
+            quantify: None,
         }
     }
 
