@@ -13,7 +13,7 @@ mod train;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use framelens::config::{GridKey, Preset, Recipe, Setting};
@@ -81,10 +81,12 @@ enum Command {
 
 /// `println!` that returns an error instead of panicking when standard output is closed
 /// (e.g. `framelens inspect model.json | head`).
+/// The error says it was standard output that failed (e.g. `> /dev/full`).
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         writeln!(std::io::stdout().lock(), $($arg)*)
+            .map_err(|e| anyhow::Error::new(e).context("writing standard output"))
     }};
 }
 pub(crate) use outln;
@@ -93,17 +95,29 @@ pub(crate) use outln;
 macro_rules! eoutln {
     ($($arg:tt)*) => {{
         eprintln!($($arg)*);
-        Ok::<(), std::io::Error>(())
+        Ok::<(), anyhow::Error>(())
     }};
 }
 pub(crate) use eoutln;
 
+/// Progress text on standard output that is not the command's result (`train`'s summary
+/// lines): a closed or full standard output loses the text but never stops the work
+/// (`framelens train ... | head -1` still writes the model).
+macro_rules! progress {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use progress;
+
 /// Writes text to standard output; a closed pipe is an error the caller turns into exit 0.
-pub(crate) fn out(text: &str) -> std::io::Result<()> {
+pub(crate) fn out(text: &str) -> Result<()> {
     use std::io::Write as _;
     let mut o = std::io::stdout().lock();
-    o.write_all(text.as_bytes())?;
-    o.flush()
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .context("writing standard output")
 }
 
 /// Runs a parsed command line.
