@@ -743,6 +743,41 @@ mod tests {
         assert_eq!(texts.len(), 8);
     }
 
+    /// Memory stays bounded: after 30,000 distinct sentences the selection holds n
+    /// (n × pool for diverse) candidates, and the result is still the top n.
+    #[test]
+    fn selection_is_bounded_on_a_long_stream() {
+        for (strategy, cap) in [
+            (Strategy::Margin, 5),
+            (Strategy::Random, 5),
+            (Strategy::Diverse, 15),
+        ] {
+            let mut s = Suggester::new(
+                model(),
+                SuggestOptions {
+                    n: 5,
+                    pool: 3,
+                    strategy,
+                    min_chars: 0,
+                    ..SuggestOptions::default()
+                },
+            )
+            .unwrap();
+            for i in 0..30_000 {
+                s.push_sentence(
+                    "x",
+                    "d",
+                    i,
+                    &format!("Talks number {i} on troops and aggression"),
+                );
+                let held: usize = s.selections.values().map(|t| t.heap.len()).sum();
+                assert!(held <= cap, "{strategy:?}: {held} held");
+            }
+            assert_eq!(s.seen(), 30_000);
+            assert_eq!(s.finish().len(), 5);
+        }
+    }
+
     #[test]
     fn bad_options_are_errors() {
         let e = Suggester::new(
