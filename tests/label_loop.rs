@@ -255,3 +255,51 @@ fn suggest_writes_a_labelling_sheet_and_skips_labelled_sentences() {
     ]);
     o.stderr_has(&["--n 0"]);
 }
+
+/// The promise of uncertainty sampling, against BABE's gold labels: a model trained on 400
+/// sentences is wrong far more often on the 200 sentences `margin` suggests from the rest
+/// than on 200 that `random` suggests (these are the sentences worth a coder's time).
+#[test]
+#[ignore = "needs ../shared"]
+fn babe_margin_suggestions_are_the_ones_the_model_gets_wrong() {
+    use framelens::label::suggest::{Strategy, SuggestOptions, Suggester};
+    use std::sync::Arc;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/babe/babe_sg2.csv");
+    let spec = framelens::LabelSpec::new("text", "label_bias").skip_label("No agreement");
+    let data = framelens::LabelledData::read(&path, &spec, &Default::default()).unwrap();
+    let n = data.texts.len();
+    let mut train = data.clone();
+    let idx: Vec<usize> = (0..n).filter(|i| i % 9 == 0).take(400).collect();
+    train.texts = idx.iter().map(|&i| data.texts[i].clone()).collect();
+    train.labels = idx.iter().map(|&i| data.labels[i].clone()).collect();
+    train.lines = idx.iter().map(|&i| data.lines[i]).collect();
+    let config = framelens::Recipe::new(framelens::Preset::Default)
+        .build()
+        .unwrap();
+    let model = Arc::new(framelens::model::train(&train, &config, &Default::default()).unwrap());
+    let error_rate = |strategy| {
+        let opts = SuggestOptions {
+            n: 200,
+            strategy,
+            min_chars: 0,
+            ..SuggestOptions::default()
+        };
+        let mut s = Suggester::new(model.clone(), opts).unwrap();
+        for i in (0..n).filter(|i| i % 9 != 0) {
+            s.push_sentence("babe", &i.to_string(), 0, &data.texts[i]);
+        }
+        let picked = s.finish();
+        assert_eq!(picked.len(), 200);
+        let wrong = picked
+            .iter()
+            .filter(|p| p.guess != data.labels[p.row.doc.parse::<usize>().unwrap()])
+            .count();
+        wrong as f64 / 200.0
+    };
+    let (margin, random) = (error_rate(Strategy::Margin), error_rate(Strategy::Random));
+    eprintln!("error on suggested sentences: margin {margin:.3}, random {random:.3}");
+    assert!(
+        margin > 0.4 && margin > random + 0.05,
+        "margin {margin}, random {random}"
+    );
+}
