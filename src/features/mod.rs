@@ -364,6 +364,7 @@ impl FeatureExtractor {
                     "idf has a non-finite value",
                 ));
             }
+            check_ngram_range(&p.config.analyzer)?;
             let analyzer = Analyzer::new(&p.config.analyzer)?;
             let string_index = || -> Index {
                 p.vocabulary
@@ -560,6 +561,23 @@ fn normalise(values: &mut [f64], norm: Norm) {
     }
 }
 
+/// Largest n of an n-gram. Longer n-grams make time and memory grow with n for every text
+/// (a range of 1 to 100,000 characters took 15 s and 2 GB for two rows).
+pub const MAX_NGRAM: usize = 32;
+
+/// Checks an analyzer's n-gram range: 1 <= MIN <= MAX <= [`MAX_NGRAM`].
+pub fn check_ngram_range(config: &AnalyzerConfig) -> Result<(), Error> {
+    let (min, max) = config.ngram_range;
+    if min == 0 || min > max || max > MAX_NGRAM {
+        return Err(Error::setting(
+            "ngram_range",
+            format!("{min},{max}"),
+            format!("MIN,MAX with 1 <= MIN <= MAX <= {MAX_NGRAM}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Fits one part in one pass over `docs`; with `labels` (class of each document, number of
 /// classes) it also counts, per class, the documents containing each term and learns the
 /// naive-Bayes scale from them.
@@ -570,6 +588,14 @@ fn fit_part<S: AsRef<str>>(
 ) -> Result<FittedTfidf, Error> {
     config.min_df.check("min-df")?;
     config.max_df.check("max-df")?;
+    check_ngram_range(&config.analyzer)?;
+    if config.max_features == Some(0) {
+        return Err(Error::setting(
+            "max_features",
+            "0",
+            "a number of terms >= 1, or none for all",
+        ));
+    }
     let mut analyzer = Analyzer::new(&config.analyzer)?;
     let n_docs = docs.len();
     // Provisional ids in order of first sight; per-term document and total counts.

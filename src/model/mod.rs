@@ -5,6 +5,8 @@ mod file;
 mod linfa_traits;
 mod logistic;
 mod params;
+pub mod quantify;
+mod validate;
 
 pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
@@ -92,6 +94,9 @@ pub struct Model {
     pub classifier: LogisticRegression,
     /// Training metadata.
     pub training: TrainingInfo,
+    /// What reports need to correct shares for the classifier's errors (absent in older models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantify: Option<quantify::QuantifyStats>,
 }
 
 /// A model ready to score text: one per thread (clone it).
@@ -199,7 +204,15 @@ pub fn train_cv(
         cross_validation,
         preset: opts.preset,
     };
-    Ok((Model::new(features, classifier, training), cv))
+    let mut model = Model::new(features, classifier, training);
+    let y = encode(&data.labels).1;
+    model.quantify = Some(quantify::QuantifyStats::new(
+        &data.texts,
+        &y,
+        model.classes().len(),
+        cv.as_ref().map(|r| r.proba.as_slice()),
+    ));
+    Ok((model, cv))
 }
 
 /// Fits features and classifier on texts and labels; returns the classifier parts.
@@ -240,6 +253,7 @@ impl Model {
             features,
             classifier,
             training,
+            quantify: None,
         }
     }
 
@@ -416,6 +430,8 @@ impl Model {
     /// messages).
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
         let bytes = &*file::decode(path, bytes)?;
+        // A byte-order mark (some Windows editors add one) is not part of the JSON.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let not_model = |reason: String| Error::NotAModel {
             path: path.to_path_buf(),
             reason,
@@ -469,8 +485,7 @@ impl Model {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        model.features.vectorizer()?;
-        model.classifier.validate(model.features.n_features())?;
+        validate::check(path, &model)?;
         Ok(model)
     }
 }
@@ -574,9 +589,10 @@ mod tests {
             Err(Error::Version { found: 2, .. })
         ));
         let broken = json.replacen("\"intercept\":[", "\"intercept\":[1.0,", 1);
+        // Issue 11, item 8: an inconsistent model names its file.
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),
-            Err(Error::Inconsistent { .. })
+            Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
     }
 }
