@@ -156,10 +156,21 @@ pub fn for_each_sentence(text: &str, mut f: impl FnMut(Range<usize>)) {
 fn blocks(text: &str) -> Vec<Range<usize>> {
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // '\n', '\r', and U+2028 / U+2029 (E2 80 A8 / E2 80 A9 in UTF-8).
+        let len = match b[i] {
+            b'\n' | b'\r' => 1,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => 3,
+            _ => 0,
+        };
+        if len > 0 {
             lines.push(start..i);
-            start = i + c.len_utf8();
+            start = i + len;
+            i += len;
+        } else {
+            i += 1;
         }
     }
     lines.push(start..text.len());
@@ -327,6 +338,17 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
     let mut list = list_marker(s).map(|(b, e, len)| ((b, e), len));
     let mut i = list.map_or(0, |(_, len)| len);
     while i < s.len() {
+        if list.is_none() {
+            // Fast path: jump to the next byte that can start a terminal ('.', '!', '?', or
+            // 0xE2, the first byte of '…').
+            match bytes[i..]
+                .iter()
+                .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+            {
+                Some(p) => i += p,
+                None => break,
+            }
+        }
         let c = match s[i..].chars().next() {
             Some(c) => c,
             None => break,
