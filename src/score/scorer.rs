@@ -1,5 +1,6 @@
 //! Scoring in memory: documents → [`ScoredSentence`] values, with one or more models.
 
+use crate::text::SentenceLanguage;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -103,6 +104,7 @@ pub struct Scorer {
     names: Vec<String>,
     scorers: Vec<model::Scorer>,
     no_split: bool,
+    language: SentenceLanguage,
     row: ScoredSentence,
 }
 
@@ -126,6 +128,7 @@ impl Scorer {
                 .map(|m| m.model.scorer())
                 .collect::<Result<_, _>>()?,
             no_split: false,
+            language: SentenceLanguage::English,
             row: ScoredSentence::default(),
         })
     }
@@ -134,6 +137,12 @@ impl Scorer {
     /// Defaults to false (split).
     pub fn no_split(mut self, yes: bool) -> Scorer {
         self.no_split = yes;
+        self
+    }
+
+    /// Which rules split texts into sentences. Defaults to English.
+    pub fn language(mut self, language: SentenceLanguage) -> Scorer {
+        self.language = language;
         self
     }
 
@@ -180,6 +189,7 @@ impl Scorer {
         let Scorer {
             scorers,
             no_split,
+            language,
             row,
             ..
         } = self;
@@ -190,7 +200,7 @@ impl Scorer {
             .resize_with(scorers.len(), Prediction::default);
         let mut result = Ok(());
         let mut n = 0;
-        doc.for_each_sentence(*no_split, |index, text| {
+        doc.for_each_sentence_in(*no_split, language, |index, text| {
             if result.is_err() {
                 return;
             }
