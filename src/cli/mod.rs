@@ -419,8 +419,8 @@ struct InputArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     csv: CsvArgs,
-    /// Sentence splitting rules: en (hand-written rules for English news) or another ISO 639
-    /// code such as ru or uk (Wikimedia's sentencex rules).
+    /// Sentence splitting rules, by ISO 639 code: en (English news), ru, uk (the same rules
+    /// with Russian/Ukrainian abbreviations), or any other code (Wikimedia's sentencex rules).
     #[arg(long, value_name = "CODE", default_value = "en", value_parser = parse_language)]
     language: framelens::text::SentenceLanguage,
 }
