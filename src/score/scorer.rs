@@ -1,5 +1,6 @@
 //! Scoring in memory: documents → [`ScoredSentence`] values, with one or more models.
 
+use crate::text::SentenceLanguage;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -112,6 +113,7 @@ pub struct Scorer {
     names: Vec<String>,
     scorers: Vec<model::Scorer>,
     no_split: bool,
+    language: SentenceLanguage,
     row: ScoredSentence,
 }
 
@@ -135,6 +137,7 @@ impl Scorer {
                 .map(|m| m.model.scorer())
                 .collect::<Result<_, _>>()?,
             no_split: false,
+            language: SentenceLanguage::English,
             row: ScoredSentence::default(),
         })
     }
@@ -143,6 +146,12 @@ impl Scorer {
     /// Defaults to false (split).
     pub fn no_split(mut self, yes: bool) -> Scorer {
         self.no_split = yes;
+        self
+    }
+
+    /// Which rules split texts into sentences. Defaults to English.
+    pub fn language(mut self, language: SentenceLanguage) -> Scorer {
+        self.language = language;
         self
     }
 
@@ -189,6 +198,7 @@ impl Scorer {
         let Scorer {
             scorers,
             no_split,
+            language,
             row,
             ..
         } = self;
@@ -199,7 +209,7 @@ impl Scorer {
             .resize_with(scorers.len(), Prediction::default);
         let mut result = Ok(());
         let mut n = 0;
-        doc.for_each_sentence(*no_split, |index, text| {
+        doc.for_each_sentence_in(*no_split, language, |index, text| {
             if result.is_err() {
                 return;
             }
