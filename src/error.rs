@@ -394,6 +394,33 @@ pub enum Error {
         /// Value.
         value: String,
     },
+    // ---- the labelling loop (suggest, agree) ----
+    /// Agreement needs at least two coders' files.
+    #[error("agreement needs the labels of at least 2 coders, got {found} file(s)")]
+    TooFewCoders {
+        /// Files given.
+        found: usize,
+    },
+    /// The same id twice in one coder's file.
+    #[error("{path}, line {line}: id {id:?} appears twice (first on line {first})")]
+    DuplicateId {
+        /// The file.
+        path: PathBuf,
+        /// Line of the repeat.
+        line: u64,
+        /// Line of the first occurrence.
+        first: u64,
+        /// The id.
+        id: String,
+    },
+    /// Coders' files that cannot be compared: ids that do not match, labels spelt differently.
+    #[error("{path}: {problem}")]
+    Coding {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong, with examples.
+        problem: String,
+    },
 }
 
 impl Error {

@@ -1,12 +1,14 @@
 //! Command-line definitions (clap derive) and dispatch. One file per subcommand; every rule
 //! beyond the shape of an argument lives in the library.
 
+mod agree;
 mod demo;
 mod eval;
 mod inspect;
 mod report;
 mod score;
 mod split;
+mod suggest;
 mod train;
 
 use std::path::PathBuf;
@@ -56,6 +58,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show a model's metadata and the n-grams that weigh most toward each class.
     Inspect(inspect::InspectArgs),
+    /// Suggest the sentences to label next (uncertainty, diversity or random), in one pass.
+    Suggest(suggest::SuggestArgs),
+    /// Agreement between coders: Cohen's and Fleiss' κ, Krippendorff's α, confusion matrices.
+    Agree(agree::AgreeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  framelens completions bash > ~/.local/share/bash-completion/completions/framelens\n\n\
@@ -124,6 +130,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Suggest(a) => suggest::run(a),
+        Command::Agree(a) => agree::run(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "framelens", &mut buf);
