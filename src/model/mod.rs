@@ -4,6 +4,8 @@
 mod linfa_traits;
 mod logistic;
 mod params;
+pub mod quantify;
+mod validate;
 
 pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
@@ -91,6 +93,9 @@ pub struct Model {
     pub classifier: LogisticRegression,
     /// Training metadata.
     pub training: TrainingInfo,
+    /// What reports need to correct shares for the classifier's errors (absent in older models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantify: Option<quantify::QuantifyStats>,
 }
 
 /// A model ready to score text: one per thread (clone it).
@@ -198,7 +203,15 @@ pub fn train_cv(
         cross_validation,
         preset: opts.preset,
     };
-    Ok((Model::new(features, classifier, training), cv))
+    let mut model = Model::new(features, classifier, training);
+    let y = encode(&data.labels).1;
+    model.quantify = Some(quantify::QuantifyStats::new(
+        &data.texts,
+        &y,
+        model.classes().len(),
+        cv.as_ref().map(|r| r.proba.as_slice()),
+    ));
+    Ok((model, cv))
 }
 
 /// Fits features and classifier on texts and labels; returns the classifier parts.
@@ -239,6 +252,7 @@ impl Model {
             features,
             classifier,
             training,
+            quantify: None,
         }
     }
 
@@ -410,6 +424,8 @@ impl Model {
 
     /// Decodes and checks a model from bytes (`path` is used in messages).
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
+        // A byte-order mark (some Windows editors add one) is not part of the JSON.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let not_model = |reason: String| Error::NotAModel {
             path: path.to_path_buf(),
             reason,
@@ -456,8 +472,7 @@ impl Model {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        model.features.vectorizer()?;
-        model.classifier.validate(model.features.n_features())?;
+        validate::check(path, &model)?;
         Ok(model)
     }
 }
@@ -560,9 +575,10 @@ mod tests {
             Err(Error::Version { found: 2, .. })
         ));
         let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
+        // Issue 11, item 8: an inconsistent model names its file.
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),
-            Err(Error::Inconsistent { .. })
+            Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
     }
 }
