@@ -28,12 +28,21 @@ impl NamedModel {
     }
 }
 
-/// Names models by file stem, refusing duplicates.
+/// Names models by file stem (`bias.json` and `bias.json.gz` are both `bias`), refusing
+/// duplicates.
 pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Error> {
     let mut named: Vec<NamedModel> = Vec::new();
     for (path, model) in models {
-        let name = path
-            .file_stem()
+        let gz = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        let stem = path.file_stem().map(std::path::Path::new);
+        let stem = if gz {
+            stem.and_then(|s| s.file_stem())
+        } else {
+            stem.map(|s| s.as_os_str())
+        };
+        let name = stem
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "model".into());
         if named.iter().any(|m| m.name == name) {
