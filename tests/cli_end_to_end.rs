@@ -925,9 +925,20 @@ fn the_model_file_is_self_describing_and_round_trips() {
             "framelens_version",
             "features",
             "classifier",
-            "training"
+            "training",
+            "quantify"
         ]
     );
+    // What report --model needs: the training prior and a hash per distinct training text.
+    let q = &m["quantify"];
+    let prior: f64 = q["train_prior"]
+        .as_array()
+        .expect("train_prior")
+        .iter()
+        .filter_map(Value::as_f64)
+        .sum();
+    assert!((prior - 1.0).abs() < 1e-9, "{q}");
+    assert!(!q["text_hashes"].as_array().expect("text_hashes").is_empty());
     assert_eq!(m["format"], "framelens-model");
     assert_eq!(m["format_version"], 1);
     assert_eq!(m["framelens_version"], env!("CARGO_PKG_VERSION"));
