@@ -65,7 +65,7 @@ pub fn probability_average(docs: &Documents, k: usize) -> Vec<f64> {
 }
 
 /// Adjusts observed shares `q` (classify-and-count or probability average) with the confusion
-/// rates `rates[gold][pred]`: solves Σ_gold π_gold·rates[gold][pred] = q[pred] for π on the
+/// rates `rates[gold][pred]`: solves `Σ_gold π[gold]·rates[gold][pred] = q[pred]` for π on the
 /// simplex. With two classes this is (q − fpr) / (tpr − fpr), clipped to [0, 1]; with more,
 /// least squares projected onto the simplex. `clipped` says when the unconstrained solution
 /// left [0, 1]. `None` when the rates cannot separate the classes (tpr = fpr).

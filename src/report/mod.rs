@@ -6,7 +6,7 @@
 //! [`ScoredSentence`] values in memory; [`Report::from_file`] reads a scores file (CSV or
 //! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
-mod estimate;
+pub mod estimate;
 mod render;
 
 pub use estimate::{
