@@ -1,4 +1,5 @@
-//! Criterion benchmarks of the pipeline steps on the seed articles: sentence splitting,
+//! Criterion benchmarks of the pipeline steps on the seed articles: sentence splitting
+//! (and splitting text without white space, which must stay linear),
 //! term extraction (tokenise + stem + n-grams), TF-IDF vectorising and scoring with the
 //! shipped stance model. Inputs are built outside the timed loops; each loop checks a count.
 #![allow(missing_docs)] // criterion_group! generates an undocumented pub fn
@@ -79,6 +80,21 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
+    g.finish();
+
+    // Issue 11, item 1: stops without white space ("a.a.a.…") split in linear time.
+    let mut g = c.benchmark_group("split_no_spaces");
+    for n in [25_000, 100_000] {
+        let text = "a.".repeat(n);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(BenchmarkId::new("a.", format!("{}B", text.len())), |b| {
+            b.iter(|| {
+                let mut k = 0;
+                for_each_sentence(&text, |_| k += 1);
+                assert_eq!(k, 1);
+            })
+        });
+    }
     g.finish();
 }
 

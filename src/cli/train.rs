@@ -8,7 +8,7 @@ use clap::Args;
 use framelens::eval::SearchResult;
 use framelens::model::{self, StopReason, TrainOptions};
 
-use super::{check_out, eoutln, outln, DataArgs, RecipeArgs, EXIT_CODES};
+use super::{check_out, eoutln, progress, DataArgs, RecipeArgs, EXIT_CODES};
 
 #[derive(Debug, Args)]
 #[command(after_help = format!("Examples:
@@ -55,7 +55,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;
     let data = a.data.read()?;
-    outln!("{}", data.summary())?;
+    progress!("{}", data.summary());
     let started = std::time::Instant::now();
     let opts = TrainOptions {
         cv: a.cv,
@@ -65,7 +65,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let (m, cv) = model::train_cv(&data, &config, &opts)
         .with_context(|| format!("training on {}", a.data.data.display()))?;
     let fit = &m.training.fit;
-    outln!(
+    progress!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
         m.features.n_features(),
         fit.iterations,
@@ -76,7 +76,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         },
         fit.gradient_norm,
         started.elapsed().as_secs_f64()
-    )?;
+    );
     match fit.stop {
         StopReason::Converged => {}
         StopReason::MaxIter => eoutln!(
@@ -97,13 +97,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
         // figures, which the model stores beside its confusion matrix, follow).
         let k = r.folds;
         let (mean, sd) = r.fold_stat(|m| m.macro_f1);
-        outln!(
+        progress!(
             "cross-validation ({k} folds): macro-F1 {mean:.3} ± {sd:.3} (mean ± sd over folds); pooled out-of-fold accuracy {:.3}, macro-F1 {:.3}",
             r.pooled.accuracy,
             r.pooled.macro_f1
-        )?;
+        );
     }
     m.save(&a.out)?;
-    outln!("wrote {}", a.out.display())?;
+    progress!("wrote {}", a.out.display());
     Ok(())
 }
