@@ -929,6 +929,16 @@ fn the_model_file_is_self_describing_and_round_trips() {
             "quantify"
         ]
     );
+    // What report --model needs: the training prior and a hash per distinct training text.
+    let q = &m["quantify"];
+    let prior: f64 = q["train_prior"]
+        .as_array()
+        .expect("train_prior")
+        .iter()
+        .filter_map(Value::as_f64)
+        .sum();
+    assert!((prior - 1.0).abs() < 1e-9, "{q}");
+    assert!(!q["text_hashes"].as_array().expect("text_hashes").is_empty());
     assert_eq!(m["format"], "framelens-model");
     assert_eq!(m["format_version"], 1);
     assert_eq!(m["framelens_version"], env!("CARGO_PKG_VERSION"));
@@ -1117,4 +1127,113 @@ fn eval_grid_save_out_learning_curve_then_train_from_eval_and_held_out() {
     args.extend(common);
     args.extend(["--preset", "best", "--folds", "3"]);
     d.ok(&args).stdout_has(&["macro-F1", "confusion matrix"]);
+}
+
+/// Issue 9: `report --model` adds the five estimates, a headline with its interval, and
+/// warnings; training sentences scored back are flagged in-sample; without --model the report
+/// says its shares are uncorrected.
+#[test]
+fn report_with_the_model_corrects_and_warns() {
+    let d = Dir::new();
+    d.labels();
+    d.ok(&[
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "stance",
+        "--skip-label",
+        "No agreement",
+        "--cv",
+        "3",
+        "--out",
+        "stance.json",
+    ]);
+    // The training sentences themselves, one document each.
+    d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--no-split",
+        "--source",
+        "frame",
+        "--out",
+        "scores.csv",
+        LABELS,
+    ]);
+    let r: Value = serde_json::from_str(
+        &d.ok(&[
+            "report",
+            "scores.csv",
+            "--model",
+            "stance.json",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .expect("report JSON");
+    let m = &r["models"][0];
+    assert_eq!(m["corrected"], true);
+    let label = &m["overall"]["labels"][0];
+    for key in [
+        "classify_count",
+        "probability_average",
+        "adjusted_count",
+        "probability_adjusted",
+        "em",
+    ] {
+        let v = label["estimates"][key].as_f64().unwrap_or(-1.0);
+        assert!((0.0..=1.0).contains(&v), "{key}: {label}");
+    }
+    let lead = label["headline"].as_str().expect("headline");
+    let (lo, hi) = (
+        label["headline_ci_low"].as_f64().expect("interval"),
+        label["headline_ci_high"].as_f64().expect("interval"),
+    );
+    let est = label["estimates"][lead]
+        .as_f64()
+        .expect("headline estimate");
+    assert!(lo <= est && est <= hi && lo < hi, "{label}");
+    let kinds: Vec<&str> = r["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"in_sample"), "{kinds:?}");
+    assert!(kinds.contains(&"classifier_error"), "{kinds:?}");
+    let n = m["overall"]["sentences"].as_u64().expect("sentences");
+    // Every scored sentence but the skipped "No agreement" rows was a training sentence.
+    let skipped = d
+        .read_string(LABELS)
+        .lines()
+        .filter(|l| l.contains("No agreement"))
+        .count() as u64;
+    assert!(skipped > 0);
+    assert_eq!(m["overall"]["in_sample"].as_u64(), Some(n - skipped));
+    // Without the model: uncorrected, and only the estimates that need no model.
+    let plain: Value =
+        serde_json::from_str(&d.ok(&["report", "scores.csv", "--format", "json"]).stdout)
+            .expect("report JSON");
+    assert_eq!(plain["warnings"][0]["kind"], "uncorrected");
+    assert!(plain["models"][0]["overall"]["labels"][0]["estimates"]["em"].is_null());
+    // A model whose classes differ from the scores' is refused.
+    d.ok(&[
+        "train",
+        "--data",
+        LABELS,
+        "--text",
+        "text",
+        "--label",
+        "frame",
+        "--out",
+        "frame.json",
+    ]);
+    std::fs::create_dir_all(d.join("other")).expect("dir");
+    std::fs::copy(d.join("frame.json"), d.join("other/stance.json")).expect("copy");
+    let e = d.err(&["report", "scores.csv", "--model", "other/stance.json"]);
+    assert!(e.stderr.contains("classes"), "{}", e.stderr);
 }

@@ -6,7 +6,7 @@
 //! [`ScoredSentence`] values in memory; [`Report::from_file`] reads a scores file (CSV or
 //! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
-mod estimate;
+pub mod estimate;
 mod render;
 
 pub use estimate::{
@@ -566,7 +566,15 @@ fn summarise_model(
     let k = classes.len();
     let stats = model.and_then(|m| m.quantify.as_ref());
     let rates = stats.and_then(QuantifyStats::rates);
-    let headline = headline_rule(stats);
+    let cv = model.and_then(|m| m.training.cross_validation.as_ref());
+    let recalls: Vec<f64> = cv.map_or_else(Vec::new, |cv| {
+        cv.confusion
+            .iter()
+            .enumerate()
+            .map(|(g, row)| row[g] as f64 / row.iter().sum::<usize>().max(1) as f64)
+            .collect()
+    });
+    let headline = headline_rule(stats, &recalls);
     let summarise = |group: &str, t: &Tally| {
         let docs: Vec<Vec<Vec<f64>>> = t.probs.values().cloned().collect();
         let est = estimate_all(&docs, k, stats, rates.as_ref());
@@ -658,7 +666,6 @@ fn summarise_model(
         }
     }
     let table: Vec<Vec<usize>> = tally.values().map(|t| t.counts.clone()).collect();
-    let cv = model.and_then(|m| m.training.cross_validation.as_ref());
     let largest_class_error = cv.and_then(|cv| {
         cv.confusion
             .iter()
