@@ -1,10 +1,14 @@
 //! Model: a fitted feature extractor plus a logistic regression, with the metadata of its
 //! training, saved as one self-describing, versioned JSON file.
 
+mod calibrate;
 mod linfa_traits;
 mod logistic;
 mod params;
 
+pub use calibrate::{
+    cross_fit, expected_calibration_error, Calibration, CalibrationError, ReliabilityBin, ECE_BINS,
+};
 pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
 pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
@@ -39,6 +43,16 @@ pub struct CrossValidation {
     pub macro_f1: f64,
     /// Confusion matrix: `confusion[gold][predicted]`, classes in model order.
     pub confusion: Vec<Vec<usize>>,
+    /// Out-of-fold precision, recall, F1 and support per class, in model order.
+    #[serde(default)]
+    pub per_class: Vec<crate::eval::ClassMetrics>,
+    /// Calibration error of the out-of-fold probabilities before calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ece_uncalibrated: Option<f64>,
+    /// Calibration error and reliability table of the out-of-fold probabilities after
+    /// calibration, cross-fitted (each fold calibrated on the other folds' rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_error: Option<CalibrationError>,
 }
 
 /// Where a model came from.
@@ -74,6 +88,9 @@ pub struct TrainingInfo {
     /// The preset the configuration started from, when one was named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Preset>,
+    /// The automatic search that chose the settings, when one ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::eval::auto::AutoSummary>,
 }
 
 /// A trained model, as stored on disk.
@@ -131,6 +148,9 @@ pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
     (classes, y)
 }
 
+/// Fewest rows of every class for [`TrainOptions::calibrate`] to fit a calibration.
+pub const MIN_CALIBRATION_ROWS: usize = 10;
+
 /// How to train a model beyond its [`Config`].
 #[derive(Debug, Clone, Default)]
 pub struct TrainOptions {
@@ -141,6 +161,10 @@ pub struct TrainOptions {
     pub seed: u64,
     /// The preset the configuration came from, recorded in the model.
     pub preset: Option<Preset>,
+    /// Fit a calibration (temperature scaling) on the out-of-fold probabilities and apply it
+    /// to every probability the model gives. Needs `cv`, and at least
+    /// [`MIN_CALIBRATION_ROWS`] rows of every class (else no calibration is fitted).
+    pub calibrate: bool,
 }
 
 /// Trains a model on labelled data: features and classifier on every row, plus
@@ -161,22 +185,56 @@ pub fn train_cv(
             return Err(Error::setting("cv", k.to_string(), "at least 2 folds"));
         }
     }
-    let (features, classifier, fit) = fit(
+    let cv = opts
+        .cv
+        .map(|k| crate::eval::cross_validate(config, &data.texts, &data.labels, k, opts.seed, &[]))
+        .transpose()?;
+    train_with(data, config, opts, cv, None)
+}
+
+/// [`train_cv`] with the cross-validation already done (`cv`, on `data` with `config`, as an
+/// automatic search returns it) and the search's summary to record. When
+/// [`TrainOptions::calibrate`] is set and `cv` is given, the model's probabilities are
+/// calibrated, and the returned out-of-fold probabilities are the cross-fitted calibrated ones.
+pub fn train_with(
+    data: &LabelledData,
+    config: &Config,
+    opts: &TrainOptions,
+    mut cv: Option<crate::eval::CvResult>,
+    search: Option<crate::eval::auto::AutoSummary>,
+) -> Result<(Model, Option<crate::eval::CvResult>), Error> {
+    let (features, mut classifier, fit) = fit(
         &config.features.parts(),
         &config.params,
         &data.texts,
         &data.labels,
     )?;
-    let cv = opts
-        .cv
-        .map(|k| crate::eval::cross_validate(config, &data.texts, &data.labels, k, opts.seed, &[]))
-        .transpose()?;
+    let mut ece_uncalibrated = None;
+    let mut calibration_error = None;
+    if let Some(r) = cv.as_mut() {
+        let (_, y) = encode(&data.labels);
+        // Calibration needs enough out-of-fold rows of every class: with a handful, perfectly
+        // separated folds would make the fitted slope (and the probabilities) extreme.
+        let enough = (0..r.classes.len())
+            .all(|c| y.iter().filter(|&&g| g == c).count() >= MIN_CALIBRATION_ROWS);
+        if opts.calibrate && enough {
+            let cal = Calibration::fit(&r.proba, &y, false)?;
+            ece_uncalibrated = Some(expected_calibration_error(&r.proba, &y).ece);
+            r.proba = cross_fit(&r.proba, &y, &r.fold_of, false);
+            r.pooled = crate::eval::compute(&r.classes, &y, &r.proba, &[]);
+            classifier.calibration = Some(cal);
+        }
+        calibration_error = Some(expected_calibration_error(&r.proba, &y));
+    }
     let cross_validation = cv.as_ref().map(|r| CrossValidation {
         folds: r.folds,
-        seed: opts.seed,
+        seed: r.seed,
         accuracy: r.pooled.accuracy,
         macro_f1: r.pooled.macro_f1,
         confusion: r.pooled.confusion.clone(),
+        per_class: r.pooled.per_class.clone(),
+        ece_uncalibrated,
+        calibration_error: calibration_error.clone(),
     });
     let training = TrainingInfo {
         data_file: data
@@ -197,6 +255,7 @@ pub fn train_cv(
         date: training_date(),
         cross_validation,
         preset: opts.preset,
+        search,
     };
     Ok((Model::new(features, classifier, training), cv))
 }
@@ -511,6 +570,7 @@ mod tests {
                 date: "2026-01-01".into(),
                 cross_validation: None,
                 preset: None,
+                search: None,
             },
         )
     }
