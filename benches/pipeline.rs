@@ -80,6 +80,21 @@ fn bench(c: &mut Criterion) {
         },
     );
     g.finish();
+
+    // Issue 11, item 1: stops without white space ("a.a.a.…") split in linear time.
+    let mut g = c.benchmark_group("split_no_spaces");
+    for n in [25_000, 100_000] {
+        let text = "a.".repeat(n);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(BenchmarkId::new("a.", format!("{}B", text.len())), |b| {
+            b.iter(|| {
+                let mut k = 0;
+                for_each_sentence(&text, |_| k += 1);
+                assert_eq!(k, 1);
+            })
+        });
+    }
+    g.finish();
 }
 
 criterion_group!(benches, bench);

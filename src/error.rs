@@ -134,6 +134,30 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A CSV record or JSON Lines line longer than the limit (an endless input such as
+    /// `/dev/zero`, or a quote left open in a huge file).
+    #[error("{path}, line {line}: a record longer than {} MiB without a line end; is the input endless (like /dev/zero), or a quote left open here? framelens reads records of at most {} MiB", limit >> 20, limit >> 20)]
+    RecordTooLong {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the record starts.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// An input read whole (a plain-text article, a labelled file) larger than the limit.
+    #[error("{path}: larger than {} MiB, the most framelens reads as {what} (is the input endless, like /dev/zero?)", limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What the file was read as, e.g. `one plain-text article`.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Standard input given twice as an input.
+    #[error("standard input (-) is given twice as an input; it can be read only once")]
+    StdinTwice,
     /// A folder given as input holds no text files.
     #[error("{path}: directory has no .txt files")]
     NoTextFiles {
@@ -159,6 +183,17 @@ pub enum Error {
         column: String,
         /// The one class.
         class: String,
+    },
+    /// A label cell that holds a line break (usually a quote left open, which swallowed the
+    /// rows after it).
+    #[error("{path}, line {line}: the label {label:?} spans several lines; a label is one line (is a quote left open in this row?)")]
+    MultilineLabel {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the row starts.
+        line: u64,
+        /// The label as read.
+        label: String,
     },
     /// A row filter that cannot be parsed.
     #[error("invalid filter {spec:?}: expected COLUMN=VALUE, COLUMN=A|B or COLUMN!=VALUE")]
@@ -312,6 +347,15 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The file decodes as a model but cannot be used: its parts do not fit together, a
+    /// number is out of range, an n-gram size is unbounded, or a class is listed twice.
+    #[error("{path}: unusable model file: {reason}")]
+    InvalidModel {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// Two models would produce the same column names.
     #[error("two models are named {name:?} (a model is named by its file stem); rename one file")]
     DuplicateModel {
@@ -338,7 +382,7 @@ pub enum Error {
         /// Names found.
         available: String,
     },
-    /// A probability cell is not a number.
+    /// A probability cell is not a number from 0 to 1.
     #[error("{path}, line {line}: column {column:?} should be a probability, found {value:?}")]
     BadNumber {
         /// The file.
@@ -349,6 +393,33 @@ pub enum Error {
         column: String,
         /// Value.
         value: String,
+    },
+    // ---- the labelling loop (suggest, agree) ----
+    /// Agreement needs at least two coders' files.
+    #[error("agreement needs the labels of at least 2 coders, got {found} file(s)")]
+    TooFewCoders {
+        /// Files given.
+        found: usize,
+    },
+    /// The same id twice in one coder's file.
+    #[error("{path}, line {line}: id {id:?} appears twice (first on line {first})")]
+    DuplicateId {
+        /// The file.
+        path: PathBuf,
+        /// Line of the repeat.
+        line: u64,
+        /// Line of the first occurrence.
+        first: u64,
+        /// The id.
+        id: String,
+    },
+    /// Coders' files that cannot be compared: ids that do not match, labels spelt differently.
+    #[error("{path}: {problem}")]
+    Coding {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong, with examples.
+        problem: String,
     },
 }
 

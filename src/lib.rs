@@ -40,6 +40,7 @@
 //! | [`eval`] | stratified cross-validation, grid [`eval::search`], held-out evaluation, learning curves, metrics |
 //! | [`score`] | [`Scorer`] → [`ScoredSentence`] values in memory; the scores-table columns ([`ScoreColumns`]); CSV/JSONL sinks and streaming over files |
 //! | [`report`] | per-outlet shares with intervals and a test of difference ([`Report`]); Markdown, CSV, JSON |
+//! | [`label`] | the labelling loop: what to label next ([`label::suggest`]), coder agreement ([`label::agree`]) |
 //! | [`io`] | atomic output files |
 //! | [`error`] | the crate's one [`Error`] |
 #![deny(missing_docs)]
@@ -50,6 +51,7 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod io;
+pub mod label;
 pub mod model;
 pub mod report;
 pub mod score;

@@ -933,7 +933,8 @@ fn the_model_file_is_self_describing_and_round_trips() {
             "framelens_version",
             "features",
             "classifier",
-            "training"
+            "training",
+            "quantify"
         ]
     );
     assert_eq!(m["format"], "framelens-model");

@@ -114,8 +114,21 @@ fn seed_sentences_are_what_the_splitter_produces() {
             (&r[1], &r[2], &r[3]),
             (source.as_str(), doc.as_str(), index.as_str())
         );
-        assert_eq!(&r[4], text, "row {}", &r[0]);
+        // The labels were cut when the splitter still dropped list markers ("• ", "1. ");
+        // issue 15 keeps them, so a labelled sentence may lack exactly a leading marker.
+        let same = &r[4] == text
+            || text
+                .strip_suffix(&r[4])
+                .is_some_and(|m| is_list_marker(m.trim_end()));
+        assert!(same, "row {}: {:?} vs split {:?}", &r[0], &r[4], text);
     }
+}
+
+/// A bullet or a list number such as `1.`: what the old splitter dropped.
+fn is_list_marker(m: &str) -> bool {
+    let digits = m.trim_end_matches(['.', ')']);
+    ["•", "-", "*", "–"].contains(&m)
+        || (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The classes of the shipped stance model, in model order.

@@ -8,7 +8,7 @@
 use crate::util::{Dir, LABELS};
 
 /// Every subcommand, in the order of `framelens --help`.
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 11] = [
     "demo",
     "split",
     "train",
@@ -16,6 +16,8 @@ const SUBCOMMANDS: [&str; 9] = [
     "report",
     "eval",
     "inspect",
+    "suggest",
+    "agree",
     "completions",
     "man",
 ];

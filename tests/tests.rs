@@ -10,6 +10,10 @@ mod babe;
 mod cli_end_to_end;
 /// Bad input and bad usage: exit codes and messages.
 mod cli_errors;
+/// Regressions of issue 11: hostile input, each with its fix.
+mod hardening;
+/// The labelling loop: agree against its references, suggest end to end.
+mod label_loop;
 /// train → score → report in memory, from Rust.
 mod library_pipeline;
 /// The logistic regression against linfa-logistic.
@@ -18,6 +22,8 @@ mod linfa_reference;
 mod regression;
 /// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.
 mod score_report;
+/// The sentence splitter: Golden Rules, exact reconstruction, languages, linear work.
+mod sentences;
 /// The shipped labels, codebook and models fit together.
 mod shipped;
 /// TF-IDF against scikit-learn.

@@ -1,17 +1,19 @@
 //! Command-line definitions (clap derive) and dispatch. One file per subcommand; every rule
 //! beyond the shape of an argument lives in the library.
 
+mod agree;
 mod demo;
 mod eval;
 mod inspect;
 mod report;
 mod score;
 mod split;
+mod suggest;
 mod train;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use framelens::config::{GridKey, Preset, Recipe, Setting};
@@ -56,6 +58,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show a model's metadata and the n-grams that weigh most toward each class.
     Inspect(inspect::InspectArgs),
+    /// Suggest the sentences to label next (uncertainty, diversity or random), in one pass.
+    Suggest(suggest::SuggestArgs),
+    /// Agreement between coders: Cohen's and Fleiss' κ, Krippendorff's α, confusion matrices.
+    Agree(agree::AgreeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  framelens completions bash > ~/.local/share/bash-completion/completions/framelens\n\n\
@@ -75,10 +81,12 @@ enum Command {
 
 /// `println!` that returns an error instead of panicking when standard output is closed
 /// (e.g. `framelens inspect model.json | head`).
+/// The error says it was standard output that failed (e.g. `> /dev/full`).
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         writeln!(std::io::stdout().lock(), $($arg)*)
+            .map_err(|e| anyhow::Error::new(e).context("writing standard output"))
     }};
 }
 pub(crate) use outln;
@@ -87,17 +95,29 @@ pub(crate) use outln;
 macro_rules! eoutln {
     ($($arg:tt)*) => {{
         eprintln!($($arg)*);
-        Ok::<(), std::io::Error>(())
+        Ok::<(), anyhow::Error>(())
     }};
 }
 pub(crate) use eoutln;
 
+/// Progress text on standard output that is not the command's result (`train`'s summary
+/// lines): a closed or full standard output loses the text but never stops the work
+/// (`framelens train ... | head -1` still writes the model).
+macro_rules! progress {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use progress;
+
 /// Writes text to standard output; a closed pipe is an error the caller turns into exit 0.
-pub(crate) fn out(text: &str) -> std::io::Result<()> {
+pub(crate) fn out(text: &str) -> Result<()> {
     use std::io::Write as _;
     let mut o = std::io::stdout().lock();
-    o.write_all(text.as_bytes())?;
-    o.flush()
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .context("writing standard output")
 }
 
 /// Runs a parsed command line.
@@ -110,6 +130,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Suggest(a) => suggest::run(a),
+        Command::Agree(a) => agree::run(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "framelens", &mut buf);

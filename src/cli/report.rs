@@ -22,8 +22,16 @@ For each model and each group: documents, sentences, the share of each predicted
 95% Wilson intervals (and document-level intervals with 2+ documents per group), the mean
 probability of each class, and a chi-square test of group × label.
 
+With --model (the model file that scored, trained with --cv), each label's share is also
+estimated correcting for the classifier's errors (adjusted count, adjusted probability
+average, EM), the report leads with one of them (the headline) and gives it a 95% bootstrap
+interval that resamples documents and the cross-validation behind the correction (none with
+fewer than 3 documents). Warnings: classifier error, small groups, sentences that were in the
+training data. Without --model the shares are of predicted labels, uncorrected.
+
 Examples:
   framelens report scores.csv
+  framelens report scores.csv --model stance.json --format json --out report.json
   framelens report scores.jsonl --model-name stance --format csv --out stance_by_source.csv
   # frames within each predicted stance
   framelens report scores.csv --by stance_label --model-name frame
@@ -44,6 +52,13 @@ pub struct ReportArgs {
     /// Report only this model (its column prefix); default every model in the file.
     #[arg(long, value_name = "NAME")]
     model_name: Option<String>,
+    /// Model file that scored (repeatable; matched to the scores by file stem, as in
+    /// `framelens score`): its cross-validation corrects the shares.
+    #[arg(long = "model", value_name = "MODEL")]
+    models: Vec<PathBuf>,
+    /// Seed of the bootstrap intervals.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
@@ -58,10 +73,22 @@ pub fn run(a: ReportArgs) -> Result<()> {
     if let Some(out) = &a.out {
         check_out(out, std::slice::from_ref(&a.scores))?;
     }
+    let mut models = std::collections::BTreeMap::new();
+    for p in &a.models {
+        let model = framelens::model::Model::load(p)?;
+        let named = framelens::score::name_models(vec![(p.clone(), model)])?;
+        for n in named {
+            if models.insert(n.name.clone(), n.model).is_some() {
+                anyhow::bail!("two --model files are named {:?}", n.name);
+            }
+        }
+    }
     let opts = ReportOptions {
         by: a.by,
         model_name: a.model_name,
         csv: a.csv.options(),
+        models,
+        seed: a.seed,
     };
     let r = Report::from_file(&a.scores, &opts)?;
     let text = report::render(

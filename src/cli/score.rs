@@ -68,7 +68,11 @@ pub struct ScoreArgs {
 }
 
 pub fn run(a: ScoreArgs) -> Result<()> {
-    let inputs = score::expand_inputs(&a.input.inputs)?;
+    let walk = score::walk_inputs(&a.input.inputs)?;
+    for skipped in &walk.skipped {
+        eoutln!("framelens: warning: {skipped}")?;
+    }
+    let inputs = walk.files;
     if let Some(out) = &a.input.out {
         let mut all = inputs.clone();
         all.extend(a.models.iter().cloned());

@@ -32,7 +32,11 @@ pub struct SplitArgs {
 }
 
 pub fn run(a: SplitArgs) -> Result<()> {
-    let inputs = score::expand_inputs(&a.input.inputs)?;
+    let walk = score::walk_inputs(&a.input.inputs)?;
+    for skipped in &walk.skipped {
+        eoutln!("framelens: warning: {skipped}")?;
+    }
+    let inputs = walk.files;
     if let Some(out) = &a.input.out {
         check_out(out, &inputs)?;
     }

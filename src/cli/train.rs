@@ -11,7 +11,7 @@ use framelens::eval::auto::{auto_search, AutoOptions, SearchSpace};
 use framelens::eval::SearchResult;
 use framelens::model::{self, StopReason, TrainOptions};
 
-use super::{check_out, eoutln, outln, DataArgs, RecipeArgs, EXIT_CODES};
+use super::{check_out, eoutln, progress, DataArgs, RecipeArgs, EXIT_CODES};
 
 #[derive(Debug, Args)]
 #[command(after_help = format!("Examples:
@@ -103,7 +103,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;
     let data = a.data.read()?;
-    outln!("{}", data.summary())?;
+    progress!("{}", data.summary());
     let started = std::time::Instant::now();
     // Tiny data: fewer folds, or no cross-validation (and so no search) at all.
     let cv = cv.map(|k| k.min(data.texts.len())).filter(|&k| k >= 2);
@@ -150,8 +150,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 if tty {
                     eprintln!();
                 }
-                eoutln!("framelens: warning: the settings search failed ({e}); training with the options as given")?;
-                let (m, cv) = model::train_cv(&data, &plain, &opts)
+                eoutln!("framelens: warning: the settings search failed ({e}); training with the options as given, without cross-validation")?;
+                let plain_opts = TrainOptions {
+                    cv: None,
+                    calibrate: false,
+                    ..opts
+                };
+                let (m, cv) = model::train_cv(&data, &plain, &plain_opts)
                     .with_context(|| format!("training on {}", a.data.data.display()))?;
                 return finish(&a, m, cv, started);
             }
@@ -160,7 +165,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
             eprintln!();
         }
         let s = &found.summary;
-        outln!(
+        progress!(
             "search: {} settings cross-validated in {:.1}s{}; picked {} (one-standard-error rule)",
             s.evaluated,
             started.elapsed().as_secs_f64(),
@@ -174,7 +179,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
             } else {
                 s.winner.join(" ")
             }
-        )?;
+        );
         model::train_with(
             &data,
             &found.config,
@@ -207,7 +212,7 @@ fn finish(
         params: m.training.params.clone(),
     };
     let fit = &m.training.fit;
-    outln!(
+    progress!(
         "features: {} terms; fit: {} iterations, {} (gradient norm {:.2e}) in {:.2}s",
         m.features.n_features(),
         fit.iterations,
@@ -218,7 +223,7 @@ fn finish(
         },
         fit.gradient_norm,
         started.elapsed().as_secs_f64()
-    )?;
+    );
     match fit.stop {
         StopReason::Converged => {}
         StopReason::MaxIter => eoutln!(
@@ -239,18 +244,18 @@ fn finish(
         // figures, which the model stores beside its confusion matrix, follow).
         let k = r.folds;
         let (mean, sd) = r.fold_stat(|m| m.macro_f1);
-        outln!(
+        progress!(
             "cross-validation ({k} folds): macro-F1 {mean:.3} ± {sd:.3} (mean ± sd over folds); pooled out-of-fold accuracy {:.3}, macro-F1 {:.3}",
             r.pooled.accuracy,
             r.pooled.macro_f1
-        )?;
+        );
         if let Some(cal) = m
             .training
             .cross_validation
             .as_ref()
             .and_then(|c| c.calibration_error.as_ref())
         {
-            outln!(
+            progress!(
                 "calibration: out-of-fold expected calibration error {:.4}{}",
                 cal.ece,
                 m.training
@@ -260,10 +265,10 @@ fn finish(
                     .map_or(String::new(), |u| format!(
                         " (cross-fitted; {u:.4} before calibration)"
                     ))
-            )?;
+            );
         }
     }
     m.save(&a.out)?;
-    outln!("wrote {}", a.out.display())?;
+    progress!("wrote {}", a.out.display());
     Ok(())
 }

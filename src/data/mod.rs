@@ -75,17 +75,81 @@ pub fn check_input_file(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Where the input stands with respect to double quotes, seen from the raw bytes: a quote
-/// left open at the end of the input is an unterminated quoted field.
+/// Where a field stands with respect to double quotes, as the csv crate's parser sees it
+/// (RFC 4180 with the crate's defaults: a quote opens a quoted field only as the field's
+/// first byte; inside, `""` is a quote and a lone `"` closes it; a quote inside an unquoted
+/// field, as in `5" screen`, is an ordinary character).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// At the start of a field.
+    #[default]
+    Start,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: `""` or the closing quote.
+    QuoteInQuoted,
+}
+
+/// Longest CSV record, JSON Lines line or plain-text document read (16 MiB). Without a bound
+/// an endless input (`/dev/zero`) grows memory until the machine runs out; a news article is
+/// far shorter.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// Where the input stands, seen from the raw bytes: a quoted field still open at the end of
+/// the input is an unterminated quoted field.
 #[derive(Debug, Default, Clone, Copy)]
 struct QuoteState {
-    inside: bool,
+    field: Field,
+    delimiter: u8,
     line: u64,
     opened_at: u64,
     eof: bool,
+    /// Bytes since the current record started, and the line it started on.
+    record_bytes: usize,
+    record_line: u64,
+    /// The current record passed [`MAX_RECORD_BYTES`].
+    too_long: bool,
 }
 
-/// Passes bytes through, tracking quotes and lines (the reader under a [`Table`]).
+impl QuoteState {
+    fn inside(&self) -> bool {
+        self.field == Field::Quoted
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.too_long {
+            return; // keeps the line of the record at fault
+        }
+        self.field = match (self.field, b) {
+            (_, b'\n') if self.field != Field::Quoted => Field::Start,
+            (Field::Start | Field::QuoteInQuoted, d) if d == self.delimiter => Field::Start,
+            (Field::Unquoted, d) if d == self.delimiter => Field::Start,
+            (Field::Start, b'"') => {
+                self.opened_at = self.line;
+                Field::Quoted
+            }
+            (Field::Start | Field::Unquoted, _) => Field::Unquoted,
+            (Field::Quoted, b'"') => Field::QuoteInQuoted,
+            (Field::Quoted, _) => Field::Quoted,
+            (Field::QuoteInQuoted, b'"') => Field::Quoted,
+            (Field::QuoteInQuoted, _) => Field::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+        if b == b'\n' && self.field == Field::Start {
+            self.record_bytes = 0;
+            self.record_line = self.line;
+        } else {
+            self.record_bytes += 1;
+            self.too_long |= self.record_bytes > MAX_RECORD_BYTES;
+        }
+    }
+}
+
+/// Passes bytes through, tracking quoted fields and lines (the reader under a [`Table`]).
 #[derive(Debug)]
 pub struct QuoteTracker<R> {
     inner: R,
@@ -100,18 +164,15 @@ impl<R: Read> Read for QuoteTracker<R> {
             st.eof = true;
         }
         for &b in &buf[..n] {
-            match b {
-                b'"' => {
-                    st.inside = !st.inside;
-                    if st.inside {
-                        st.opened_at = st.line;
-                    }
-                }
-                b'\n' => st.line += 1,
-                _ => {}
-            }
+            st.push(b);
         }
         self.state.set(st);
+        if st.too_long {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "record too long",
+            ));
+        }
         Ok(n)
     }
 }
@@ -175,6 +236,8 @@ impl Table<TableReader> {
         let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
         let quotes = std::rc::Rc::new(std::cell::Cell::new(QuoteState {
             line: 1,
+            record_line: 1,
+            delimiter,
             ..QuoteState::default()
         }));
         let tracked = QuoteTracker {
@@ -296,13 +359,21 @@ impl<R: Read> Table<R> {
     /// An error when the input ended inside a quoted field.
     fn unterminated_quote(&self) -> Option<Error> {
         let q = self.quotes.get();
-        (q.eof && q.inside).then(|| Error::UnterminatedQuote {
+        (q.eof && q.inside()).then(|| Error::UnterminatedQuote {
             path: self.path.clone(),
             line: q.opened_at,
         })
     }
 
     fn csv_error(&self, e: csv::Error) -> Error {
+        let q = self.quotes.get();
+        if q.too_long {
+            return Error::RecordTooLong {
+                path: self.path.clone(),
+                line: q.record_line,
+                limit: MAX_RECORD_BYTES,
+            };
+        }
         if let Some(q) = self.unterminated_quote() {
             return q;
         }
@@ -338,6 +409,81 @@ impl<R: Read> Table<R> {
             },
         }
     }
+}
+
+/// Passes bytes through, hashing them.
+struct HashingReader<R> {
+    inner: R,
+    hasher: std::rc::Rc<std::cell::RefCell<Sha256>>,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.borrow_mut().update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Lower-case hex of bytes.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads the next line (without its `\n`) into `buf`; `Ok(false)` at the end. A line
+/// longer than [`MAX_RECORD_BYTES`] is an [`Error::RecordTooLong`] at `line` (1-based line
+/// of the line being read), found without reading more than the limit.
+pub(crate) fn read_line_bounded(
+    r: &mut dyn std::io::BufRead,
+    buf: &mut Vec<u8>,
+    path: &Path,
+    line: u64,
+) -> Result<bool, Error> {
+    buf.clear();
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if chunk.is_empty() {
+            return Ok(!buf.is_empty());
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        buf.extend_from_slice(&chunk[..take]);
+        r.consume(take);
+        if done {
+            buf.pop();
+            return Ok(true);
+        }
+        if buf.len() > MAX_RECORD_BYTES {
+            return Err(Error::RecordTooLong {
+                path: path.to_path_buf(),
+                line,
+                limit: MAX_RECORD_BYTES,
+            });
+        }
+    }
+}
+
+/// Reads a whole plain-text input of at most [`MAX_RECORD_BYTES`].
+pub(crate) fn read_text_bounded(r: &mut dyn Read, path: &Path) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    r.take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            what:
+                "one plain-text article (split it into articles, or use a CSV or JSON Lines table)",
+            limit: MAX_RECORD_BYTES as u64,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Opens a CSV file (or `-` for standard input) as a [`Table`].
@@ -564,15 +710,41 @@ impl LabelledData {
     /// counted and left out; labels are trimmed of surrounding white space.
     pub fn read(path: &Path, spec: &LabelSpec, opts: &CsvOptions) -> Result<LabelledData, Error> {
         check_input_file(path)?;
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let mut table = Table::from_reader(path, Box::new(std::io::Cursor::new(bytes)), opts)?;
+        let f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+        // Streamed through the CSV reader (so a record's length is bounded, and an endless
+        // input such as /dev/zero stops at the first overlong record), hashed on the way.
+        let hasher = std::rc::Rc::new(std::cell::RefCell::new(Sha256::new()));
+        let reader = HashingReader {
+            inner: std::io::BufReader::with_capacity(1 << 16, f),
+            hasher: hasher.clone(),
+        };
+        let table = Table::from_reader(path, Box::new(reader), opts)?;
+        Self::from_table(path, table, spec, || {
+            let digest = std::mem::take(&mut *hasher.borrow_mut()).finalize();
+            hex(&digest)
+        })
+    }
+
+    /// Reads a labelled CSV from its bytes, as [`LabelledData::read`] does (`path` is used in
+    /// messages and recorded in the data).
+    pub fn from_bytes(
+        path: &Path,
+        bytes: Vec<u8>,
+        spec: &LabelSpec,
+        opts: &CsvOptions,
+    ) -> Result<LabelledData, Error> {
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let table = Table::from_reader(path, Box::new(std::io::Cursor::new(bytes)), opts)?;
+        Self::from_table(path, table, spec, || sha256)
+    }
+
+    /// Reads the rows of `table`; `sha256` gives the file's hash once every byte was read.
+    fn from_table(
+        path: &Path,
+        mut table: Table<TableReader>,
+        spec: &LabelSpec,
+        sha256: impl FnOnce() -> String,
+    ) -> Result<LabelledData, Error> {
         let ti = table.column(&spec.text)?;
         let li = table.column(&spec.label)?;
         let filters = spec
@@ -583,7 +755,7 @@ impl LabelledData {
         let mut data = LabelledData {
             path: path.to_path_buf(),
             spec: spec.clone(),
-            sha256,
+            sha256: String::new(),
             texts: Vec::new(),
             labels: Vec::new(),
             lines: Vec::new(),
@@ -598,6 +770,16 @@ impl LabelledData {
             data.rows.read += 1;
             let text = table.field(ti)?;
             let label = table.field(li)?.trim().to_string();
+            if label.contains(['\n', '\r']) {
+                if let Some(e) = table.unterminated_quote() {
+                    return Err(e);
+                }
+                return Err(Error::MultilineLabel {
+                    path: path.to_path_buf(),
+                    line: table.line(),
+                    label,
+                });
+            }
             let mut kept = true;
             for (i, f) in &filters {
                 kept &= f.keeps(&table.field(*i)?);
@@ -617,6 +799,7 @@ impl LabelledData {
                 data.lines.push(table.line());
             }
         }
+        data.sha256 = sha256();
         data.rows.used = data.texts.len();
         if data.texts.is_empty() {
             return Err(Error::NoUsableRows {
@@ -702,6 +885,159 @@ mod tests {
                     // Every error names the file.
                     assert!(e.to_string().contains(&format!("r{i}.csv")), "{e}");
                 }
+            }
+        }
+    }
+
+    /// Issue 11, item 4: a quote inside an unquoted field is an ordinary character (as in
+    /// Python's csv and the csv crate), so it neither breaks a valid file nor hides a real
+    /// unterminated quote; a label with a line break is refused.
+    #[test]
+    fn r11_stray_quotes_follow_the_csv_parser() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = CsvOptions::default();
+        let spec = LabelSpec::new("text", "label");
+        // One stray quote: valid CSV (Python's csv reads 2 rows).
+        let p = write(
+            &dir,
+            "s.csv",
+            b"text,label\nThe 5\" screen broke.,a\nTalks resume.,b\n",
+        );
+        let d = LabelledData::read(&p, &spec, &o).unwrap();
+        assert_eq!(d.texts, ["The 5\" screen broke.", "Talks resume."]);
+        // A stray quote, then a real unterminated one: refused at the line it opens.
+        let p = write(
+            &dir,
+            "u.csv",
+            b"text,label\nThe 12\" gun fired,mil\ntanks roll,\"mil\ntalks resume,dip\nx,y\n",
+        );
+        match LabelledData::read(&p, &spec, &o) {
+            Err(Error::UnterminatedQuote { line: 3, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        // A quoted label that holds a line break.
+        let p = write(&dir, "n.csv", b"text,label\na,\"mil\ndip\"\nb,dip\nc,mil\n");
+        match LabelledData::read(&p, &spec, &o) {
+            Err(e @ Error::MultilineLabel { line: 2, .. }) => {
+                assert!(e.to_string().contains("n.csv, line 2"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Quoted fields after a delimiter other than a comma, `""` inside, and text after a
+        // closing quote (the csv crate keeps it).
+        let p = write(&dir, "t.csv", b"text;label\n\"a;\"\"b\"\"\";x\n\"c\"d;y\n");
+        let d = LabelledData::read(&p, &spec, &o).unwrap();
+        assert_eq!(d.texts, ["a;\"b\"", "cd"]);
+    }
+
+    /// Issue 11 (endless inputs): a CSV record, a line or an article over
+    /// [`MAX_RECORD_BYTES`] is an error at the line it starts on; a record just under the
+    /// limit, with its line ends inside quotes, is read.
+    #[test]
+    fn r11_record_length_is_bounded() {
+        let path = Path::new("big.csv");
+        let mut bytes = b"text,label\nshort,a\n\"".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES - 100));
+        bytes.extend_from_slice(b"\n\",b\nz,a\n");
+        let d = LabelledData::from_bytes(
+            path,
+            bytes.clone(),
+            &LabelSpec::new("text", "label"),
+            &CsvOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(d.texts.len(), 3);
+        bytes.splice(30..30, std::iter::repeat_n(b'y', 200));
+        match LabelledData::from_bytes(
+            path,
+            bytes,
+            &LabelSpec::new("text", "label"),
+            &CsvOptions::default(),
+        ) {
+            Err(e @ Error::RecordTooLong { line: 3, .. }) => {
+                assert!(
+                    e.to_string()
+                        .starts_with("big.csv, line 3: a record longer than 16 MiB"),
+                    "{e}"
+                )
+            }
+            Err(other) => panic!("{other}"),
+            Ok(d) => panic!("read {} rows", d.texts.len()),
+        }
+        let mut lines = std::io::Cursor::new(b"a\r\nbb\nccc".to_vec());
+        let mut buf = Vec::new();
+        let mut got = Vec::new();
+        while read_line_bounded(&mut lines, &mut buf, path, 1).unwrap() {
+            got.push(String::from_utf8(buf.clone()).unwrap());
+        }
+        assert_eq!(got, ["a\r", "bb", "ccc"]);
+        let mut endless = std::io::repeat(b'{');
+        let mut endless = std::io::BufReader::new(&mut endless);
+        assert!(matches!(
+            read_line_bounded(&mut endless, &mut buf, path, 7),
+            Err(Error::RecordTooLong { line: 7, .. })
+        ));
+        assert!(matches!(
+            read_text_bounded(&mut std::io::repeat(0), path),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    /// Issue 11, item 4: the quote tracker agrees with the csv crate's own parser on where
+    /// every record starts, on random CSV-like bytes (quotes at field starts, inside fields,
+    /// doubled, after closing quotes; CR, LF, delimiters), for each delimiter.
+    #[test]
+    fn r11_quote_tracker_agrees_with_the_csv_crate() {
+        use rand::{Rng, SeedableRng};
+        let pieces: &[&[u8]] = &[
+            b"\"", b"\"\"", b"a", b"5\" x", b"\n", b"\r\n", b",", b";", b"\t", b" ",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..rng.gen_range(0..40) {
+                bytes.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+            }
+            for delimiter in [b',', b';', b'\t'] {
+                // Where the tracker says records start: the line after a line end outside
+                // quotes. The csv crate skips empty lines and reports the record that follows
+                // at the line where the skipping began.
+                let mut st = QuoteState {
+                    line: 1,
+                    record_line: 1,
+                    delimiter,
+                    ..QuoteState::default()
+                };
+                let mut starts = vec![];
+                let mut pending = Some(1);
+                for &b in &bytes {
+                    if b != b'\n' {
+                        if let Some(line) = pending.take() {
+                            starts.push(line);
+                        }
+                    }
+                    st.push(b);
+                    if b == b'\n' && st.field == Field::Start && pending.is_none() {
+                        pending = Some(st.line);
+                    }
+                }
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_reader(&bytes[..]);
+                let got: Vec<u64> = rdr
+                    .byte_records()
+                    .map(|r| r.unwrap().position().unwrap().line())
+                    .collect();
+                assert_eq!(
+                    got,
+                    starts,
+                    "{:?} with {:?}",
+                    String::from_utf8_lossy(&bytes),
+                    delimiter as char
+                );
             }
         }
     }

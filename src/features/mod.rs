@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-use crate::text::{Analyzer, AnalyzerConfig};
+use crate::text::{Analyzer, AnalyzerConfig, AnalyzerKind};
 use crate::Error;
 
 /// A document-frequency bound: a count of documents, or a fraction of them.
@@ -157,9 +157,103 @@ type Index = FxHashMap<String, u32>;
 /// Transforms text with a fitted extractor. Holds per-thread buffers; clone one per thread.
 #[derive(Debug, Clone)]
 pub struct Vectorizer {
-    parts: Vec<(Analyzer, std::sync::Arc<Index>, u32)>,
+    parts: Vec<(Analyzer, Lookup, u32)>,
     extractor: std::sync::Arc<FeatureExtractor>,
-    counts: Vec<(u32, f64)>,
+    /// Columns of the current text's terms, with repetitions.
+    counts: Vec<u32>,
+    /// Term frequency per column (all zero between texts) and the columns seen.
+    tf: Vec<u32>,
+    touched: Vec<u32>,
+    /// A text as the char_wb analyzer sees it, and its words' spans.
+    text: String,
+    spans: Vec<(usize, usize)>,
+}
+
+/// How a part finds the columns of a text's terms. All three find the same columns with the
+/// same multiplicities; the last two avoid hashing and comparing a string per term.
+#[derive(Debug, Clone)]
+enum Lookup {
+    /// Every term looked up as a string.
+    Terms(std::sync::Arc<Index>),
+    /// Word n-grams (n <= 3, default token pattern): each distinct raw token is mapped once to
+    /// a token id (memoised in `cache`), n-grams are looked up by packed ids.
+    Words {
+        index: std::sync::Arc<WordIndex>,
+        cache: FxHashMap<String, u32>,
+        ids: Vec<u32>,
+    },
+    /// char_wb n-grams: the columns of each distinct word are computed once and memoised.
+    CharWb {
+        index: std::sync::Arc<Index>,
+        cache: FxHashMap<String, (u32, u32)>,
+        columns: Vec<u32>,
+    },
+}
+
+/// Bound on the columns memoised for char_wb words (about 16 MB), cleared when reached.
+const CHAR_WB_CACHE_COLUMNS: usize = 4_000_000;
+
+/// A token that is in no vocabulary term.
+const UNKNOWN_TOKEN: u32 = u32::MAX;
+/// No column.
+const NO_COLUMN: u32 = u32::MAX;
+/// Bits per token id in a packed n-gram key (three ids + 1 fit in 63 bits).
+const ID_BITS: u32 = 21;
+
+/// A word part's vocabulary by token ids.
+#[derive(Debug)]
+struct WordIndex {
+    /// Every token of every term → its id.
+    tokens: FxHashMap<String, u32>,
+    /// Token id → the column of that unigram, or [`NO_COLUMN`].
+    unigram: Vec<u32>,
+    /// Packed ids of a 2- or 3-gram → column.
+    ngrams: FxHashMap<u64, u32>,
+}
+
+impl WordIndex {
+    /// `None` when the vocabulary has n-grams longer than 3 or too many distinct tokens.
+    fn build(vocabulary: &[String]) -> Option<WordIndex> {
+        let mut tokens: FxHashMap<String, u32> = FxHashMap::default();
+        let mut unigram = Vec::new();
+        let mut ngrams = FxHashMap::default();
+        let mut ids = [0u32; 3];
+        for (col, term) in vocabulary.iter().enumerate() {
+            let mut n = 0;
+            for piece in term.split(' ') {
+                if n == 3 {
+                    return None;
+                }
+                let next = tokens.len() as u32;
+                let id = *tokens.entry(piece.to_string()).or_insert(next);
+                if id == next {
+                    unigram.push(NO_COLUMN);
+                }
+                ids[n] = id;
+                n += 1;
+            }
+            if tokens.len() >= (1 << ID_BITS) - 1 {
+                return None;
+            }
+            if n == 1 {
+                unigram[ids[0] as usize] = col as u32;
+            } else {
+                ngrams.insert(pack(&ids[..n]), col as u32);
+            }
+        }
+        Some(WordIndex {
+            tokens,
+            unigram,
+            ngrams,
+        })
+    }
+}
+
+/// The key of a 2- or 3-gram: ids + 1 in 21-bit fields, so a bigram's key never equals a
+/// trigram's.
+fn pack(ids: &[u32]) -> u64 {
+    ids.iter()
+        .fold(0u64, |k, &id| (k << ID_BITS) | (u64::from(id) + 1))
 }
 
 /// A sparse row: sorted column indices and values.
@@ -270,20 +364,44 @@ impl FeatureExtractor {
                     "idf has a non-finite value",
                 ));
             }
+            check_ngram_range(&p.config.analyzer)?;
             let analyzer = Analyzer::new(&p.config.analyzer)?;
-            let index: Index = p
-                .vocabulary
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.clone(), i as u32))
-                .collect();
-            parts.push((analyzer, std::sync::Arc::new(index), offset));
+            let string_index = || -> Index {
+                p.vocabulary
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.clone(), i as u32))
+                    .collect()
+            };
+            let lookup = match p.config.analyzer.analyzer {
+                AnalyzerKind::Word if analyzer.tokens_have_no_spaces() => {
+                    match WordIndex::build(&p.vocabulary) {
+                        Some(index) => Lookup::Words {
+                            index: std::sync::Arc::new(index),
+                            cache: FxHashMap::default(),
+                            ids: Vec::new(),
+                        },
+                        None => Lookup::Terms(std::sync::Arc::new(string_index())),
+                    }
+                }
+                AnalyzerKind::CharWb => Lookup::CharWb {
+                    index: std::sync::Arc::new(string_index()),
+                    cache: FxHashMap::default(),
+                    columns: Vec::new(),
+                },
+                _ => Lookup::Terms(std::sync::Arc::new(string_index())),
+            };
+            parts.push((analyzer, lookup, offset));
             offset += p.vocabulary.len() as u32;
         }
         Ok(Vectorizer {
             parts,
             extractor: self.clone(),
             counts: Vec::new(),
+            tf: Vec::new(),
+            touched: Vec::new(),
+            text: String::new(),
+            spans: Vec::new(),
         })
     }
 }
@@ -300,25 +418,94 @@ impl Vectorizer {
     pub fn transform_into(&mut self, text: &str, row: &mut SparseRow) {
         row.indices.clear();
         row.values.clear();
-        for (k, (analyzer, index, offset)) in self.parts.iter_mut().enumerate() {
+        for (k, (analyzer, lookup, offset)) in self.parts.iter_mut().enumerate() {
             let part = &self.extractor.parts[k];
             self.counts.clear();
             let counts = &mut self.counts;
-            analyzer.for_each_term(text, |t| {
-                if let Some(&c) = index.get(t) {
-                    counts.push((c, 1.0));
+            match lookup {
+                Lookup::Terms(index) => analyzer.for_each_term(text, |t| {
+                    if let Some(&c) = index.get(t) {
+                        counts.push(c);
+                    }
+                }),
+                Lookup::Words { index, cache, ids } => {
+                    ids.clear();
+                    analyzer.word_token_ids(text, cache, ids, |t| {
+                        index.tokens.get(t).copied().unwrap_or(UNKNOWN_TOKEN)
+                    });
+                    let (min, max) = part.config.analyzer.ngram_range;
+                    if min == 1 {
+                        for &id in ids.iter() {
+                            if let Some(&c) = index.unigram.get(id as usize) {
+                                if c != NO_COLUMN {
+                                    counts.push(c);
+                                }
+                            }
+                        }
+                    }
+                    for n in min.max(2)..=max.min(3).min(ids.len()) {
+                        for w in ids.windows(n) {
+                            if w.contains(&UNKNOWN_TOKEN) {
+                                continue;
+                            }
+                            if let Some(&c) = index.ngrams.get(&pack(w)) {
+                                counts.push(c);
+                            }
+                        }
+                    }
                 }
-            });
-            counts.sort_unstable_by_key(|&(c, _)| c);
+                Lookup::CharWb {
+                    index,
+                    cache,
+                    columns,
+                } => {
+                    analyzer.char_wb_words(text, &mut self.text, &mut self.spans);
+                    for &(a, b) in &self.spans {
+                        let word = &self.text[a..b];
+                        let (start, len) = match cache.get(word) {
+                            Some(&range) => range,
+                            None => {
+                                if columns.len() >= CHAR_WB_CACHE_COLUMNS {
+                                    columns.clear();
+                                    cache.clear();
+                                }
+                                let start = columns.len();
+                                analyzer.char_wb_word_terms(word, &mut |t: &str| {
+                                    if let Some(&c) = index.get(t) {
+                                        columns.push(c);
+                                    }
+                                });
+                                let range = (start as u32, (columns.len() - start) as u32);
+                                cache.insert(word.to_string(), range);
+                                range
+                            }
+                        };
+                        let (start, len) = (start as usize, len as usize);
+                        counts.extend_from_slice(&columns[start..start + len]);
+                    }
+                }
+            }
+            // Term frequencies by counting into a dense array, then only the distinct columns
+            // are sorted (the row must be in column order, which is also the order the norm
+            // is summed in).
+            let n_terms = part.vocabulary.len();
+            if self.tf.len() < n_terms {
+                self.tf.resize(n_terms, 0);
+            }
+            self.touched.clear();
+            for &c in counts.iter() {
+                let slot = &mut self.tf[c as usize];
+                if *slot == 0 {
+                    self.touched.push(c);
+                }
+                *slot += 1;
+            }
+            self.touched.sort_unstable();
             let start = row.indices.len();
-            let mut i = 0;
-            while i < counts.len() {
-                let col = counts[i].0;
-                let mut tf = 0.0;
-                while i < counts.len() && counts[i].0 == col {
-                    tf += 1.0;
-                    i += 1;
-                }
+            for &col in &self.touched {
+                let slot = &mut self.tf[col as usize];
+                let tf = f64::from(*slot);
+                *slot = 0;
                 let mut v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
                 if let Some(scale) = &part.nb_scale {
                     v *= scale[col as usize];
@@ -374,6 +561,23 @@ fn normalise(values: &mut [f64], norm: Norm) {
     }
 }
 
+/// Largest n of an n-gram. Longer n-grams make time and memory grow with n for every text
+/// (a range of 1 to 100,000 characters took 15 s and 2 GB for two rows).
+pub const MAX_NGRAM: usize = 32;
+
+/// Checks an analyzer's n-gram range: 1 <= MIN <= MAX <= [`MAX_NGRAM`].
+pub fn check_ngram_range(config: &AnalyzerConfig) -> Result<(), Error> {
+    let (min, max) = config.ngram_range;
+    if min == 0 || min > max || max > MAX_NGRAM {
+        return Err(Error::setting(
+            "ngram_range",
+            format!("{min},{max}"),
+            format!("MIN,MAX with 1 <= MIN <= MAX <= {MAX_NGRAM}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Fits one part in one pass over `docs`; with `labels` (class of each document, number of
 /// classes) it also counts, per class, the documents containing each term and learns the
 /// naive-Bayes scale from them.
@@ -384,6 +588,14 @@ fn fit_part<S: AsRef<str>>(
 ) -> Result<FittedTfidf, Error> {
     config.min_df.check("min-df")?;
     config.max_df.check("max-df")?;
+    check_ngram_range(&config.analyzer)?;
+    if config.max_features == Some(0) {
+        return Err(Error::setting(
+            "max_features",
+            "0",
+            "a number of terms >= 1, or none for all",
+        ));
+    }
     let mut analyzer = Analyzer::new(&config.analyzer)?;
     let n_docs = docs.len();
     // Provisional ids in order of first sight; per-term document and total counts.
@@ -507,7 +719,7 @@ fn fit_part<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::AnalyzerKind;
+    use crate::text::{AnalyzerKind, StopWords};
     use std::sync::Arc;
 
     fn word(ngram: (usize, usize)) -> TfidfConfig {
@@ -515,6 +727,98 @@ mod tests {
         c.analyzer.stem = None;
         c.analyzer.ngram_range = ngram;
         c
+    }
+
+    /// The same vectorizer with every part looking terms up as strings (the reference path).
+    fn by_strings(v: &Vectorizer) -> Vectorizer {
+        let mut r = v.clone();
+        for (k, (_, lookup, _)) in r.parts.iter_mut().enumerate() {
+            let index: Index = v.extractor.parts[k]
+                .vocabulary
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect();
+            *lookup = Lookup::Terms(Arc::new(index));
+        }
+        r
+    }
+
+    #[test]
+    fn id_and_word_cache_lookups_equal_string_lookups() {
+        use rand::{Rng, SeedableRng};
+        let words = [
+            "NATO",
+            "nato",
+            "troops",
+            "troop",
+            "Russia's",
+            "the",
+            "not",
+            "moving",
+            "Kyiv",
+            "Москва",
+            "ΣΟΦΟΣ",
+            "café",
+            "a",
+            "1.5",
+            "war",
+            "war.",
+            "build-up",
+            "x\u{301}y",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| words[rng.gen_range(0..words.len())])
+                .collect::<Vec<_>>()
+                .join(if rng.gen_bool(0.2) { "  " } else { " " })
+        };
+        let train: Vec<String> = (0..60).map(|_| text(12)).collect();
+        let probe: Vec<String> = (0..200).map(|_| text(20)).collect();
+        let mut stemmed = TfidfConfig::default();
+        stemmed.analyzer.ngram_range = (1, 3);
+        stemmed.analyzer.stop_words = StopWords::English;
+        let mut char_wb = word((1, 5));
+        char_wb.analyzer.analyzer = AnalyzerKind::CharWb;
+        let mut four = word((2, 4));
+        four.analyzer.strip_accents = Some(crate::text::StripAccents::Unicode);
+        for configs in [vec![stemmed], vec![word((1, 2)), char_wb], vec![four]] {
+            let fx = Arc::new(FeatureExtractor::fit(&configs, &train).unwrap());
+            let mut fast = fx.vectorizer().unwrap();
+            let kinds: Vec<&str> = fast
+                .parts
+                .iter()
+                .map(|(_, l, _)| match l {
+                    Lookup::Terms(_) => "terms",
+                    Lookup::Words { .. } => "words",
+                    Lookup::CharWb { .. } => "char_wb",
+                })
+                .collect();
+            assert!(
+                [&["words"][..], &["words", "char_wb"], &["terms"]].contains(&&kinds[..]),
+                "{kinds:?}"
+            );
+            let mut slow = by_strings(&fast);
+            // Twice, so the second pass runs on warm caches.
+            for t in probe.iter().chain(&probe) {
+                assert_eq!(fast.transform(t), slow.transform(t), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_index_packs_bigrams_and_trigrams_apart() {
+        let vocab: Vec<String> = ["a", "a a", "a a a", "a b", "b"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let wi = WordIndex::build(&vocab).unwrap();
+        assert_eq!(wi.unigram, [0, 4]);
+        assert_eq!(wi.ngrams.len(), 3);
+        assert_eq!(wi.ngrams[&pack(&[0, 0, 0])], 2);
+        assert_eq!(wi.ngrams[&pack(&[0, 1])], 3);
+        assert!(WordIndex::build(&["a b c d".to_string()]).is_none());
     }
 
     #[test]

@@ -5,6 +5,8 @@ mod calibrate;
 mod linfa_traits;
 mod logistic;
 mod params;
+pub mod quantify;
+mod validate;
 
 pub use calibrate::{
     cross_fit, expected_calibration_error, Calibration, CalibrationError, ReliabilityBin, ECE_BINS,
@@ -108,6 +110,9 @@ pub struct Model {
     pub classifier: LogisticRegression,
     /// Training metadata.
     pub training: TrainingInfo,
+    /// What reports need to correct shares for the classifier's errors (absent in older models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantify: Option<quantify::QuantifyStats>,
 }
 
 /// A model ready to score text: one per thread (clone it).
@@ -257,7 +262,15 @@ pub fn train_with(
         preset: opts.preset,
         search,
     };
-    Ok((Model::new(features, classifier, training), cv))
+    let mut model = Model::new(features, classifier, training);
+    let y = encode(&data.labels).1;
+    model.quantify = Some(quantify::QuantifyStats::new(
+        &data.texts,
+        &y,
+        model.classes().len(),
+        cv.as_ref().map(|r| r.proba.as_slice()),
+    ));
+    Ok((model, cv))
 }
 
 /// Fits features and classifier on texts and labels; returns the classifier parts.
@@ -298,6 +311,7 @@ impl Model {
             features,
             classifier,
             training,
+            quantify: None,
         }
     }
 
@@ -469,6 +483,8 @@ impl Model {
 
     /// Decodes and checks a model from bytes (`path` is used in messages).
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
+        // A byte-order mark (some Windows editors add one) is not part of the JSON.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let not_model = |reason: String| Error::NotAModel {
             path: path.to_path_buf(),
             reason,
@@ -515,8 +531,7 @@ impl Model {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        model.features.vectorizer()?;
-        model.classifier.validate(model.features.n_features())?;
+        validate::check(path, &model)?;
         Ok(model)
     }
 }
@@ -620,9 +635,10 @@ mod tests {
             Err(Error::Version { found: 2, .. })
         ));
         let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
+        // Issue 11, item 8: an inconsistent model names its file.
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),
-            Err(Error::Inconsistent { .. })
+            Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
     }
 }

@@ -6,18 +6,27 @@
 //! [`ScoredSentence`] values in memory; [`Report::from_file`] reads a scores file (CSV or
 //! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
+mod estimate;
 mod render;
+
+pub use estimate::{
+    adjust, classify_count, em, estimate_all, headline_interval, headline_rule,
+    probability_average, Shares, ESTIMATORS,
+};
 
 pub use render::{render, ReportFormat};
 
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::data::CsvOptions;
+use crate::model::quantify::QuantifyStats;
+use crate::model::Model;
 use crate::score::{Column, ModelColumns, ScoreColumns, ScoredSentence, ScoresReader};
 use crate::Error;
 
@@ -33,6 +42,12 @@ pub struct ReportOptions {
     pub model_name: Option<String>,
     /// CSV options.
     pub csv: CsvOptions,
+    /// Trained models whose statistics correct the shares, by model name (the column prefix of
+    /// the scores, e.g. `stance` for `stance_label`). Models not named here get uncorrected
+    /// shares of predicted labels.
+    pub models: BTreeMap<String, Arc<Model>>,
+    /// Seed of the bootstrap intervals.
+    pub seed: u64,
 }
 
 impl Default for ReportOptions {
@@ -41,6 +56,8 @@ impl Default for ReportOptions {
             by: "source".into(),
             model_name: None,
             csv: CsvOptions::default(),
+            models: BTreeMap::new(),
+            seed: 0,
         }
     }
 }
@@ -54,6 +71,22 @@ pub struct Report {
     pub by: String,
     /// One section per model.
     pub models: Vec<ModelReport>,
+    /// What a reader must know before trusting the shares (every model and group).
+    pub warnings: Vec<Warning>,
+}
+
+/// A caveat about a model's shares, or one group's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    /// Model name.
+    pub model: String,
+    /// The group concerned; `None` for the whole model.
+    pub group: Option<String>,
+    /// Stable key: `uncorrected`, `no_cross_validation`, `classifier_error`, `small_group`,
+    /// `in_sample`.
+    pub kind: &'static str,
+    /// The caveat, in words.
+    pub message: String,
 }
 
 /// One model's summary across groups.
@@ -69,6 +102,12 @@ pub struct ModelReport {
     pub overall: GroupSummary,
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
+    /// Whether the model's training statistics were given to correct the shares.
+    pub corrected: bool,
+    /// The model's cross-validated macro-F1, when known.
+    pub cv_macro_f1: Option<f64>,
+    /// The class with the largest cross-validated error (1 − recall) and that error.
+    pub largest_class_error: Option<(String, f64)>,
 }
 
 /// One group's (source's) summary.
@@ -82,6 +121,9 @@ pub struct GroupSummary {
     pub sentences: usize,
     /// One entry per class.
     pub labels: Vec<LabelShare>,
+    /// Sentences that were in the model's training data (normalised text); `None` without
+    /// the model's statistics.
+    pub in_sample: Option<usize>,
 }
 
 /// A label's share in a group.
@@ -104,6 +146,56 @@ pub struct LabelShare {
     pub cluster_ci_high: Option<f64>,
     /// Mean predicted probability of this class.
     pub mean_probability: f64,
+    /// The share by each estimator; `None` where the model lacks what it needs.
+    pub estimates: Estimates,
+    /// Estimators whose unconstrained solution left [0, 1] and was clipped.
+    pub clipped: Vec<&'static str>,
+    /// Key of the estimate the report leads with (one of [`ESTIMATORS`]).
+    pub headline: &'static str,
+    /// Lower bound of the headline's 95% bootstrap interval (documents and, for adjusted
+    /// estimates, the cross-validation rows resampled); `None` with fewer than 3 documents.
+    pub headline_ci_low: Option<f64>,
+    /// Upper bound of that interval.
+    pub headline_ci_high: Option<f64>,
+}
+
+/// A label's share by each estimator (see [`estimate`](crate::report::estimate_all)).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Estimates {
+    /// Share of sentences predicted as the label.
+    pub classify_count: Option<f64>,
+    /// Mean predicted probability of the label.
+    pub probability_average: Option<f64>,
+    /// Classify-and-count adjusted with the cross-validated confusion rates.
+    pub adjusted_count: Option<f64>,
+    /// Probability average adjusted with the cross-validated expected rates.
+    pub probability_adjusted: Option<f64>,
+    /// EM prior adjustment (Saerens, Latinne & Decaestecker 2002).
+    pub em: Option<f64>,
+}
+
+impl Estimates {
+    /// The estimate of estimator `which` (index into [`ESTIMATORS`]).
+    pub fn get(&self, which: usize) -> Option<f64> {
+        [
+            self.classify_count,
+            self.probability_average,
+            self.adjusted_count,
+            self.probability_adjusted,
+            self.em,
+        ]
+        .get(which)
+        .copied()
+        .flatten()
+    }
+
+    /// The estimate the label's [`headline`](LabelShare::headline) names.
+    pub fn by_key(&self, key: &str) -> Option<f64> {
+        ESTIMATORS
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|w| self.get(w))
+    }
 }
 
 /// Pearson's chi-square test of independence of group × predicted label.
@@ -223,6 +315,10 @@ struct Tally {
     sentences: usize,
     counts: Vec<usize>,
     prob_sums: Vec<f64>,
+    /// Per document, each sentence's probabilities.
+    probs: BTreeMap<String, Vec<Vec<f64>>>,
+    /// Sentences found in the model's training data.
+    in_sample: usize,
 }
 
 /// The value of `column` in `row`, as the group it belongs to.
@@ -313,13 +409,44 @@ impl Report {
                 vec![m]
             }
         };
+        for (name, model) in &opts.models {
+            let cols = columns
+                .models
+                .iter()
+                .find(|m| &m.name == name)
+                .ok_or_else(|| {
+                    Error::setting(
+                        "models",
+                        name.clone(),
+                        format!("one of the models in the scores: {}", model_names(columns)),
+                    )
+                })?;
+            if cols.classes != model.classes() {
+                return Err(Error::inconsistent(
+                    "model",
+                    format!(
+                        "model {name:?} has classes {} but its scores have {}",
+                        model.classes().join(", "),
+                        cols.classes.join(", ")
+                    ),
+                ));
+            }
+        }
+        let stats: Vec<Option<&QuantifyStats>> = selected
+            .iter()
+            .map(|&m| {
+                opts.models
+                    .get(&columns.models[m].name)
+                    .and_then(|model| model.quantify.as_ref())
+            })
+            .collect();
         let mut tallies: Vec<BTreeMap<String, Tally>> =
             selected.iter().map(|_| BTreeMap::new()).collect();
         for (n, row) in rows.into_iter().enumerate() {
             let row = row?;
             let row: &ScoredSentence = row.borrow();
             let group = group_of(row, group);
-            for (&m, tally) in selected.iter().zip(tallies.iter_mut()) {
+            for ((&m, tally), stats) in selected.iter().zip(tallies.iter_mut()).zip(&stats) {
                 let classes = &columns.models[m].classes;
                 let k = classes.len();
                 let p = row
@@ -354,17 +481,29 @@ impl Report {
                 for (sum, x) in t.prob_sums.iter_mut().zip(&p.probabilities) {
                     *sum += x;
                 }
+                t.probs
+                    .entry(row.doc.clone())
+                    .or_default()
+                    .push(p.probabilities.clone());
+                if stats.is_some_and(|s| s.in_training(&row.text)) {
+                    t.in_sample += 1;
+                }
             }
         }
-        let reports = selected
+        let reports: Vec<ModelReport> = selected
             .into_iter()
             .zip(tallies)
-            .map(|(m, tally)| summarise_model(&columns.models[m], &tally))
+            .map(|(m, tally)| {
+                let model = opts.models.get(&columns.models[m].name).map(Arc::as_ref);
+                summarise_model(&columns.models[m], &tally, model, opts.seed)
+            })
             .collect();
+        let warnings = reports.iter().flat_map(warnings).collect();
         Ok(Report {
             input: "in memory".into(),
             by: opts.by.clone(),
             models: reports,
+            warnings,
         })
     }
 
@@ -412,45 +551,92 @@ fn model_names(columns: &ScoreColumns) -> String {
         .join(", ")
 }
 
-/// One model's summary from its per-group tallies.
-fn summarise_model(model: &ModelColumns, tally: &BTreeMap<String, Tally>) -> ModelReport {
-    let classes = model.classes.clone();
-    let summarise = |group: &str, t: &Tally| GroupSummary {
-        group: group.to_string(),
-        documents: t.docs.len(),
-        sentences: t.sentences,
-        labels: classes
-            .iter()
-            .enumerate()
-            .map(|(c, label)| {
-                let (lo, hi) = wilson(t.counts[c], t.sentences);
-                let per_doc: Vec<(usize, usize)> =
-                    t.docs.values().map(|(n, x)| (x[c], *n)).collect();
-                let clustered = clustered_interval(&per_doc);
-                LabelShare {
-                    cluster_ci_low: clustered.map(|c| c.0),
-                    cluster_ci_high: clustered.map(|c| c.1),
-                    label: label.clone(),
-                    count: t.counts[c],
-                    share: if t.sentences == 0 {
-                        0.0
-                    } else {
-                        t.counts[c] as f64 / t.sentences as f64
-                    },
-                    ci_low: lo,
-                    ci_high: hi,
-                    mean_probability: if t.sentences == 0 {
-                        0.0
-                    } else {
-                        t.prob_sums[c] / t.sentences as f64
-                    },
-                }
-            })
-            .collect(),
+/// Small groups: fewer sentences or documents than this get a warning.
+pub const SMALL_SENTENCES: usize = 30;
+
+/// One model's summary from its per-group tallies; `model` (with its training statistics)
+/// corrects the shares.
+fn summarise_model(
+    columns: &ModelColumns,
+    tally: &BTreeMap<String, Tally>,
+    model: Option<&Model>,
+    seed: u64,
+) -> ModelReport {
+    let classes = columns.classes.clone();
+    let k = classes.len();
+    let stats = model.and_then(|m| m.quantify.as_ref());
+    let rates = stats.and_then(QuantifyStats::rates);
+    let headline = headline_rule(stats);
+    let summarise = |group: &str, t: &Tally| {
+        let docs: Vec<Vec<Vec<f64>>> = t.probs.values().cloned().collect();
+        let est = estimate_all(&docs, k, stats, rates.as_ref());
+        // Fall back to classify-and-count when the chosen estimator is unavailable here.
+        let lead = if est[headline].is_some() { headline } else { 0 };
+        let interval = if t.sentences > 0 {
+            headline_interval(&docs, k, stats, lead, seed)
+        } else {
+            None
+        };
+        GroupSummary {
+            group: group.to_string(),
+            documents: t.docs.len(),
+            sentences: t.sentences,
+            in_sample: stats.map(|_| t.in_sample),
+            labels: classes
+                .iter()
+                .enumerate()
+                .map(|(c, label)| {
+                    let (lo, hi) = wilson(t.counts[c], t.sentences);
+                    let per_doc: Vec<(usize, usize)> =
+                        t.docs.values().map(|(n, x)| (x[c], *n)).collect();
+                    let clustered = clustered_interval(&per_doc);
+                    let share = |w: usize| {
+                        est[w]
+                            .as_ref()
+                            .filter(|_| t.sentences > 0)
+                            .map(|e| e.shares[c])
+                    };
+                    LabelShare {
+                        cluster_ci_low: clustered.map(|c| c.0),
+                        cluster_ci_high: clustered.map(|c| c.1),
+                        label: label.clone(),
+                        count: t.counts[c],
+                        share: if t.sentences == 0 {
+                            0.0
+                        } else {
+                            t.counts[c] as f64 / t.sentences as f64
+                        },
+                        ci_low: lo,
+                        ci_high: hi,
+                        mean_probability: if t.sentences == 0 {
+                            0.0
+                        } else {
+                            t.prob_sums[c] / t.sentences as f64
+                        },
+                        estimates: Estimates {
+                            classify_count: share(0),
+                            probability_average: share(1),
+                            adjusted_count: share(2),
+                            probability_adjusted: share(3),
+                            em: share(4),
+                        },
+                        clipped: ESTIMATORS
+                            .iter()
+                            .zip(&est)
+                            .filter(|(_, e)| e.as_ref().is_some_and(|e| e.clipped))
+                            .map(|(k, _)| *k)
+                            .collect(),
+                        headline: ESTIMATORS[lead],
+                        headline_ci_low: interval.as_ref().map(|i| i[c].0),
+                        headline_ci_high: interval.as_ref().map(|i| i[c].1),
+                    }
+                })
+                .collect(),
+        }
     };
     let mut all = Tally {
-        counts: vec![0; classes.len()],
-        prob_sums: vec![0.0; classes.len()],
+        counts: vec![0; k],
+        prob_sums: vec![0.0; k],
         ..Tally::default()
     };
     for (g, t) in tally {
@@ -459,20 +645,119 @@ fn summarise_model(model: &ModelColumns, tally: &BTreeMap<String, Tally>) -> Mod
                 .iter()
                 .map(|(d, v)| (format!("{g}\u{1f}{d}"), v.clone())),
         );
+        all.probs.extend(
+            t.probs
+                .iter()
+                .map(|(d, v)| (format!("{g}\u{1f}{d}"), v.clone())),
+        );
         all.sentences += t.sentences;
-        for c in 0..classes.len() {
+        all.in_sample += t.in_sample;
+        for c in 0..k {
             all.counts[c] += t.counts[c];
             all.prob_sums[c] += t.prob_sums[c];
         }
     }
     let table: Vec<Vec<usize>> = tally.values().map(|t| t.counts.clone()).collect();
+    let cv = model.and_then(|m| m.training.cross_validation.as_ref());
+    let largest_class_error = cv.and_then(|cv| {
+        cv.confusion
+            .iter()
+            .enumerate()
+            .filter_map(|(g, row)| {
+                let n: usize = row.iter().sum();
+                (n > 0).then(|| {
+                    (
+                        classes.get(g).cloned().unwrap_or_default(),
+                        1.0 - row[g] as f64 / n as f64,
+                    )
+                })
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    });
     ModelReport {
-        name: model.name.clone(),
+        name: columns.name.clone(),
         groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
         overall: summarise("(all)", &all),
         chi_square: chi_square(&table),
+        corrected: stats.is_some(),
+        cv_macro_f1: cv.map(|cv| cv.macro_f1),
+        largest_class_error,
         classes,
     }
+}
+
+/// The warnings of one model's summary.
+fn warnings(m: &ModelReport) -> Vec<Warning> {
+    let mut w = Vec::new();
+    let mut add = |group: Option<&str>, kind, message: String| {
+        w.push(Warning {
+            model: m.name.clone(),
+            group: group.map(str::to_string),
+            kind,
+            message,
+        })
+    };
+    if !m.corrected {
+        add(
+            None,
+            "uncorrected",
+            "no trained model given: the shares are of predicted labels, uncorrected for the \
+             classifier's errors"
+                .into(),
+        );
+    } else if m.cv_macro_f1.is_none() {
+        add(
+            None,
+            "no_cross_validation",
+            "the model was trained without cross-validation: its error rates are unknown, so \
+             the shares cannot be adjusted and the intervals cover sampling only"
+                .into(),
+        );
+    }
+    if let (Some(f1), Some((class, err))) = (m.cv_macro_f1, &m.largest_class_error) {
+        add(
+            None,
+            "classifier_error",
+            format!(
+                "the classifier's cross-validated macro-F1 is {f1:.3}; it misses {:.1}% of \
+                 {class} sentences; corrected shares assume its errors are the same in every \
+                 group, which a new outlet can break",
+                100.0 * err
+            ),
+        );
+    }
+    for g in &m.groups {
+        if g.sentences < SMALL_SENTENCES || g.documents < estimate::MIN_DOCUMENTS {
+            add(
+                Some(&g.group),
+                "small_group",
+                format!(
+                    "{} sentences in {} documents (fewer than {SMALL_SENTENCES} sentences or {} \
+                     documents): shares are unstable{}",
+                    g.sentences,
+                    g.documents,
+                    estimate::MIN_DOCUMENTS,
+                    if g.documents < estimate::MIN_DOCUMENTS {
+                        "; the interval cannot be estimated"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        if let Some(n) = g.in_sample.filter(|n| *n > 0) {
+            add(
+                Some(&g.group),
+                "in_sample",
+                format!(
+                    "{n} of {} sentences were in the model's training data (in-sample): these \
+                     shares flatter the model",
+                    g.sentences
+                ),
+            );
+        }
+    }
+    w
 }
 
 #[cfg(test)]
@@ -633,6 +918,7 @@ mod tests {
                     for g in m.groups.iter_mut().chain([&mut m.overall]) {
                         for l in &mut g.labels {
                             l.mean_probability = 0.0;
+                            l.estimates.probability_average = None;
                         }
                     }
                     serde_json::to_string(&r).unwrap()

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{GroupSummary, Report};
+use super::{GroupSummary, ModelReport, Report, Warning};
 
 /// Report output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,7 @@ fn markdown(r: &Report) -> String {
     let mut s = String::new();
     for m in &r.models {
         let _ = writeln!(s, "## {} by {}\n", m.name, r.by);
+        headline_table(r, m, &mut s);
         let _ = writeln!(
             s,
             "Share of sentences per predicted label, % with 95% Wilson interval (count). Input: `{}`.\n",
@@ -145,7 +146,109 @@ fn markdown(r: &Report) -> String {
             }
         );
     }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "## Warnings\n");
+        for w in &r.warnings {
+            let _ = writeln!(
+                s,
+                "- {}{}: {}",
+                w.model,
+                w.group
+                    .as_ref()
+                    .map_or(String::new(), |g| format!(" / {g}")),
+                w.message
+            );
+        }
+        s.push('\n');
+    }
     s
+}
+
+/// The estimates the report leads with, and every estimator's value.
+fn headline_table(r: &Report, m: &ModelReport, s: &mut String) {
+    let Some(first) = m.overall.labels.first() else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "{} %, estimated by `{}`{}, with its 95% bootstrap interval (documents{} resampled). Input: `{}`.\n",
+        if m.corrected { "Share" } else { "Share of predicted labels" },
+        first.headline,
+        if m.corrected { " (corrected for the classifier's errors)" } else { " (uncorrected)" },
+        if first.headline == "adjusted_count" || first.headline == "probability_adjusted" {
+            " and the model's cross-validation"
+        } else {
+            ""
+        },
+        r.input
+    );
+    let mut head = format!("| {} | documents | sentences |", r.by);
+    let mut rule = "|---|---:|---:|".to_string();
+    for c in &m.classes {
+        let _ = write!(head, " {c} |");
+        rule.push_str("---:|");
+    }
+    let _ = writeln!(s, "{head}\n{rule}");
+    for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+        let name = if g.group == "(all)" {
+            "**all**"
+        } else {
+            &g.group
+        };
+        let _ = write!(s, "| {} | {} | {} |", name, g.documents, g.sentences);
+        for l in &g.labels {
+            let est = l.estimates.by_key(l.headline).unwrap_or(l.share);
+            match (l.headline_ci_low, l.headline_ci_high) {
+                (Some(lo), Some(hi)) => {
+                    let _ = write!(s, " {} [{}–{}] |", pct(est), pct(lo), pct(hi));
+                }
+                _ => {
+                    let _ = write!(s, " {} (interval cannot be estimated) |", pct(est));
+                }
+            }
+        }
+        s.push('\n');
+    }
+    if m.corrected {
+        let _ = writeln!(
+            s,
+            "\nEvery estimator, % (`*` clipped to [0, 1]; `–` not available):\n"
+        );
+        let _ = writeln!(
+            s,
+            "| {} | label | classify_count | probability_average | adjusted_count | probability_adjusted | em |\n|---|---|---:|---:|---:|---:|---:|",
+            r.by
+        );
+        for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+            for l in &g.labels {
+                let _ = write!(s, "| {} | {} |", g.group, l.label);
+                for (w, key) in super::ESTIMATORS.iter().enumerate() {
+                    let mark = if l.clipped.contains(key) { "*" } else { "" };
+                    match l.estimates.get(w) {
+                        Some(v) => {
+                            let _ = write!(s, " {}{mark} |", pct(v));
+                        }
+                        None => s.push_str(" – |"),
+                    }
+                }
+                s.push('\n');
+            }
+        }
+    }
+    s.push('\n');
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| format!("{v:.6}"))
+}
+
+/// The warnings about a group's row: the model-wide ones and the group's own.
+fn row_warnings(ws: &[Warning], model: &str, group: &str) -> String {
+    ws.iter()
+        .filter(|w| w.model == model && w.group.as_deref().is_none_or(|g| g == group))
+        .map(|w| w.kind)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn csv_long(r: &Report) -> String {
@@ -167,6 +270,18 @@ fn csv_long(r: &Report) -> String {
         "chi_square",
         "df",
         "p_value",
+        "classify_count",
+        "probability_average",
+        "adjusted_count",
+        "probability_adjusted",
+        "em",
+        "clipped",
+        "headline",
+        "headline_estimate",
+        "headline_ci_low",
+        "headline_ci_high",
+        "in_sample",
+        "warnings",
     ]);
     for m in &r.models {
         let (chi, df, p) =
@@ -200,6 +315,18 @@ fn csv_long(r: &Report) -> String {
                     &chi,
                     &df,
                     &p,
+                    &opt(l.estimates.classify_count),
+                    &opt(l.estimates.probability_average),
+                    &opt(l.estimates.adjusted_count),
+                    &opt(l.estimates.probability_adjusted),
+                    &opt(l.estimates.em),
+                    &l.clipped.join(";"),
+                    l.headline,
+                    &opt(l.estimates.by_key(l.headline)),
+                    &opt(l.headline_ci_low),
+                    &opt(l.headline_ci_high),
+                    &g.in_sample.map_or(String::new(), |n| n.to_string()),
+                    &row_warnings(&r.warnings, &m.name, &g.group),
                 ]);
             }
         }

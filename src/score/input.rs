@@ -1,7 +1,7 @@
 //! Reading documents to score: plain-text files, CSV tables and JSON Lines, one document at
 //! a time ([`Documents`]).
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::data::{self, CsvOptions};
@@ -112,45 +112,136 @@ impl Document {
     }
 }
 
-/// Expands inputs: directories become their `.txt` files (recursively, sorted).
+/// Expands inputs: directories become their `.txt` files (recursively, sorted). See
+/// [`walk_inputs`], which also says what it skipped.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
+    Ok(walk_inputs(inputs)?.files)
+}
+
+/// Inputs expanded by [`walk_inputs`], with what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputWalk {
+    /// Files to read (and `-`), in order.
+    pub files: Vec<PathBuf>,
+    /// What was left out and why, one message each: directories reached a second time
+    /// through a symbolic link (a loop such as `ln -s .. up`), and files reached a second
+    /// time (the same file given twice, or through a link).
+    pub skipped: Vec<String>,
+}
+
+/// Expands inputs: directories become their `.txt` files (recursively, sorted, following
+/// symbolic links). Each directory is visited once and each file read once (by device and
+/// inode on Unix, by canonical path elsewhere), so link loops end; what was skipped is
+/// listed in [`InputWalk::skipped`]. Standard input (`-`) may be given once.
+pub fn walk_inputs(inputs: &[PathBuf]) -> Result<InputWalk, Error> {
+    let mut walk = Walker::default();
+    let mut stdin = false;
     for p in inputs {
         if p == Path::new("-") {
-            out.push(p.clone());
+            if std::mem::replace(&mut stdin, true) {
+                return Err(Error::StdinTwice);
+            }
+            walk.out.files.push(p.clone());
             continue;
         }
         match std::fs::metadata(p) {
             Err(_) => return Err(Error::NotFound { path: p.clone() }),
             Ok(m) if m.is_dir() => {
-                let before = out.len();
-                walk_txt(p, &mut out)?;
-                if out.len() == before {
+                let before = walk.out.files.len();
+                walk.dir(p, &m)?;
+                if walk.out.files.len() == before {
                     return Err(Error::NoTextFiles { path: p.clone() });
                 }
             }
-            Ok(_) => out.push(p.clone()),
+            Ok(m) => walk.file(p, &m),
         }
     }
-    Ok(out)
+    Ok(walk.out)
 }
 
-fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let err = |e: std::io::Error| Error::io(dir, e);
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(err)?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk_txt(&p, out)?;
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            out.push(p);
+/// What identifies a file or directory: device and inode (Unix), or the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+fn file_id(p: &Path, m: &std::fs::Metadata) -> FileId {
+    #[cfg(unix)]
+    {
+        let _ = p;
+        use std::os::unix::fs::MetadataExt;
+        FileId::Inode(m.dev(), m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        FileId::Path(p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+    }
+}
+
+#[derive(Default)]
+struct Walker {
+    out: InputWalk,
+    seen: std::collections::HashMap<FileId, PathBuf>,
+}
+
+impl Walker {
+    /// Records `p`; false (with a message) when it was seen before.
+    fn first_visit(&mut self, p: &Path, m: &std::fs::Metadata, what: &str) -> bool {
+        match self.seen.entry(file_id(p, m)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                self.out.skipped.push(format!(
+                    "{}: skipped, the same {what} as {}{}",
+                    p.display(),
+                    e.get().display(),
+                    if what == "directory" {
+                        " (a symbolic link loop or a second link to it)"
+                    } else {
+                        ""
+                    }
+                ));
+                false
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(p.to_path_buf());
+                true
+            }
         }
     }
-    Ok(())
+
+    fn file(&mut self, p: &Path, m: &std::fs::Metadata) {
+        if self.first_visit(p, m, "file") {
+            self.out.files.push(p.to_path_buf());
+        }
+    }
+
+    fn dir(&mut self, dir: &Path, m: &std::fs::Metadata) -> Result<(), Error> {
+        if !self.first_visit(dir, m, "directory") {
+            return Ok(());
+        }
+        let err = |e: std::io::Error| Error::io(dir, e);
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(err)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        entries.sort();
+        for p in entries {
+            // Follows links. A .txt that cannot be looked at (a dangling link) is kept, so
+            // reading it reports the problem.
+            let txt = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_dir() => self.dir(&p, &m)?,
+                Ok(m) if txt => self.file(&p, &m),
+                Err(_) if txt => self.out.files.push(p),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The documents of a list of inputs (as returned by [`expand_inputs`]), read one at a time:
@@ -187,7 +278,8 @@ enum Reader {
     },
     Jsonl {
         path: PathBuf,
-        lines: std::io::Split<Box<dyn BufRead>>,
+        reader: Box<dyn BufRead>,
+        buf: Vec<u8>,
         line: u64,
         row: usize,
     },
@@ -300,21 +392,21 @@ impl Documents {
                 }
                 Some(Reader::Jsonl {
                     path,
-                    lines,
+                    reader,
+                    buf,
                     line,
                     row,
                 }) => {
-                    let Some(bytes) = lines.next() else {
+                    *line += 1;
+                    if !data::read_line_bounded(reader, buf, path, *line)? {
                         self.current = None;
                         continue;
-                    };
-                    *line += 1;
-                    let bytes = bytes.map_err(|source| Error::io(path.clone(), source))?;
-                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                    }
+                    if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
                     *row += 1;
-                    return parse_jsonl(path, *line, &bytes, &self.opts, *row).map(Some);
+                    return parse_jsonl(path, *line, buf, &self.opts, *row).map(Some);
                 }
             }
         }
@@ -379,7 +471,8 @@ fn open_jsonl(path: PathBuf) -> Result<Reader, Error> {
     };
     Ok(Reader::Jsonl {
         path,
-        lines: reader.split(b'\n'),
+        reader,
+        buf: Vec::new(),
         line: 0,
         row: 0,
     })
@@ -445,15 +538,13 @@ fn parse_jsonl(
 }
 
 fn read_text(path: &Path, opts: &ReadOptions) -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::io(path, source))?;
+    let bytes = if path == Path::new("-") {
+        data::read_text_bounded(&mut std::io::stdin().lock(), path)?
     } else {
         data::check_input_file(path)?;
-        bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
-    }
+        let mut f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+        data::read_text_bounded(&mut f, path)?
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
@@ -600,5 +691,35 @@ mod tests {
         got.clear();
         d.for_each_sentence(true, |i, s| got.push((i, s.to_string())));
         assert_eq!(got, [(0, d.text.clone())]);
+    }
+
+    /// Issue 11, item 2: symbolic-link loops end; each directory is walked and each file
+    /// read once, and what was skipped is said.
+    #[cfg(unix)]
+    #[test]
+    fn r11_2_link_loops_are_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = dir.path().join("l");
+        std::fs::create_dir_all(l.join("o")).unwrap();
+        std::fs::write(l.join("o/a.txt"), "Troops invade.").unwrap();
+        std::os::unix::fs::symlink("..", l.join("o/up")).unwrap();
+        std::os::unix::fs::symlink(".", l.join("o/self")).unwrap();
+        std::os::unix::fs::symlink("a.txt", l.join("o/b.txt")).unwrap();
+        std::os::unix::fs::symlink("gone.txt", l.join("o/dangling.txt")).unwrap();
+        let w = walk_inputs(&[l.clone(), l.join("o/a.txt")]).unwrap();
+        assert_eq!(w.files, [l.join("o/a.txt"), l.join("o/dangling.txt")]);
+        assert_eq!(w.skipped.len(), 4, "{:?}", w.skipped);
+        assert!(w.skipped[0].contains("o/b.txt: skipped, the same file as"));
+        assert!(w.skipped[1].contains("o/self: skipped, the same directory as"));
+        assert!(w.skipped[2].contains("o/up: skipped, the same directory as"));
+        let again = format!(
+            "a.txt: skipped, the same file as {}",
+            l.join("o/a.txt").display()
+        );
+        assert!(w.skipped[3].ends_with(&again), "{}", w.skipped[3]);
+        assert!(matches!(
+            walk_inputs(&["-".into(), "-".into()]),
+            Err(Error::StdinTwice)
+        ));
     }
 }

@@ -23,7 +23,9 @@ mod scorer;
 mod sink;
 
 pub use columns::{Column, ModelColumns, ParsedHeader, ScoreColumns, FIXED_COLUMNS};
-pub use input::{expand_inputs, Document, Documents, InputFormat, ReadOptions};
+pub use input::{
+    expand_inputs, walk_inputs, Document, Documents, InputFormat, InputWalk, ReadOptions,
+};
 pub use read::ScoresReader;
 pub use scorer::{name_models, NamedModel, Prediction, ScoredSentence, Scorer};
 pub use sink::{CsvSink, JsonlSink, Sink};

@@ -1,7 +1,6 @@
 //! Reading a scores file back: CSV as written by `framelens score`, or JSON Lines, into
 //! [`ScoredSentence`] values ([`ScoresReader`]).
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::columns::{Column, ParsedHeader, ScoreColumns};
@@ -82,10 +81,24 @@ impl ScoresReader {
                     })?
                 }
                 Some(Column::Keep(k)) => row.keep[*k] = cell,
-                Some(Column::Label(m)) => row.predictions[*m].label = cell,
+                Some(Column::Label(m)) => {
+                    let classes = &columns.models[*m].classes;
+                    if !classes.contains(&cell) {
+                        return Err(self.rows.error(format!(
+                            "column {:?} should be one of the model's classes ({}), found {cell:?}",
+                            self.rows.headers[i],
+                            classes.join(", ")
+                        )));
+                    }
+                    row.predictions[*m].label = cell
+                }
                 Some(Column::Probability(m, c)) => {
-                    row.predictions[*m].probabilities[*c] =
-                        cell.trim().parse().map_err(|_| Error::BadNumber {
+                    row.predictions[*m].probabilities[*c] = cell
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|p: &f64| (0.0..=1.0).contains(p))
+                        .ok_or_else(|| Error::BadNumber {
                             path: self.rows.path.clone(),
                             line: self.rows.line,
                             column: self.rows.headers[i].clone(),
@@ -94,7 +107,23 @@ impl ScoresReader {
                 }
             }
         }
+        self.check_sums(&row)?;
         Ok(Some(row))
+    }
+
+    /// Each model's probabilities add up to 1, within 0.01 per class (scores files round
+    /// them; a hand-edited file may round to two decimals).
+    fn check_sums(&self, row: &ScoredSentence) -> Result<(), Error> {
+        for (m, p) in self.parsed.columns.models.iter().zip(&row.predictions) {
+            let sum: f64 = p.probabilities.iter().sum();
+            if (sum - 1.0).abs() > 0.01 * p.probabilities.len() as f64 {
+                return Err(self.rows.error(format!(
+                    "the probabilities of model {:?} add up to {sum}, expected 1",
+                    m.name
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -121,7 +150,7 @@ struct Rows {
     json: bool,
     done: bool,
     csv: Option<Box<data::Table<data::TableReader>>>,
-    jsonl: Option<std::io::Lines<std::io::BufReader<std::fs::File>>>,
+    jsonl: Option<(std::io::BufReader<std::fs::File>, Vec<u8>)>,
     first: Option<Vec<String>>,
 }
 
@@ -163,7 +192,7 @@ impl Rows {
             json: true,
             done: false,
             csv: None,
-            jsonl: Some(std::io::BufReader::new(f).lines()),
+            jsonl: Some((std::io::BufReader::new(f), Vec::new())),
             first: None,
         };
         match rows.next_json(true)? {
@@ -217,22 +246,27 @@ impl Rows {
     }
 
     fn next_json(&mut self, set_headers: bool) -> Result<Option<Vec<String>>, Error> {
-        let Some(lines) = &mut self.jsonl else {
+        let Some((reader, buf)) = &mut self.jsonl else {
             return Ok(None);
         };
-        for line in lines.by_ref() {
+        loop {
             self.line += 1;
+            if !data::read_line_bounded(reader, buf, &self.path, self.line)? {
+                break;
+            }
             let err = |message: String| Error::Json {
                 path: self.path.clone(),
                 line: self.line,
                 message,
             };
-            let line = line.map_err(|e| err(e.to_string()))?;
+            let bytes = buf.strip_suffix(b"\r").unwrap_or(buf);
+            let line = std::str::from_utf8(bytes)
+                .map_err(|_| err("stream did not contain valid UTF-8".into()))?;
             if line.trim().is_empty() {
                 continue;
             }
             let v: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| err(format!("invalid JSON: {e}")))?;
+                serde_json::from_str(line).map_err(|e| err(format!("invalid JSON: {e}")))?;
             let obj = v
                 .as_object()
                 .ok_or_else(|| err("expected a JSON object per line".into()))?;
@@ -347,5 +381,60 @@ mod tests {
             matches!(&e, Error::BadNumber { line: 2, column, .. } if column == "m_p_a"),
             "{e}"
         );
+    }
+
+    /// Issue 11, item 11: probabilities outside [0, 1], NaN, infinities, probabilities that
+    /// do not add up to 1 and labels that are not a class are refused with file and line.
+    #[test]
+    fn r11_11_out_of_range_cells_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "source,doc,index,m_label,m_p_a,m_p_b\n";
+        let first = |rows: &str, ext: &str| {
+            let path = dir.path().join(format!("s.{ext}"));
+            std::fs::write(&path, rows).unwrap();
+            let r: Result<Vec<_>, _> = ScoresReader::open(&path, &CsvOptions::default())
+                .unwrap()
+                .collect();
+            r.map(|v| v.len()).map_err(|e| e.to_string())
+        };
+        let csv = |row: &str| first(&format!("{header}w,d,0,a,0.5,0.5\n{row}\n"), "csv");
+        assert_eq!(csv("w,d,1,b,0.25,0.75"), Ok(2));
+        assert_eq!(csv("w,d,1,b,0.333,0.667"), Ok(2));
+        for (row, says) in [
+            (
+                "w,d,1,a,5,-4",
+                "column \"m_p_a\" should be a probability, found \"5\"",
+            ),
+            ("w,d,1,a,-3,0.5", "found \"-3\""),
+            ("w,d,1,a,NaN,0.5", "found \"NaN\""),
+            ("w,d,1,a,inf,0.5", "found \"inf\""),
+            ("w,d,1,a,0.5,0.2", "add up to 0.7"),
+            (
+                "w,d,1,c,0.5,0.5",
+                "should be one of the model's classes (a, b), found \"c\"",
+            ),
+            ("w,d,1,,0.5,0.5", "found \"\""),
+        ] {
+            let e = csv(row).unwrap_err();
+            assert!(
+                e.contains("s.csv, line 3") && e.contains(says),
+                "{row}: {e}"
+            );
+        }
+        let json = |row: &str| {
+            first(
+                &format!(
+                    "{{\"source\":\"w\",\"m_label\":\"a\",\"m_p_a\":0.5,\"m_p_b\":0.5}}\n{row}\n"
+                ),
+                "jsonl",
+            )
+        };
+        let e = json(r#"{"source":"w","m_label":"x","m_p_a":0.5,"m_p_b":0.5}"#).unwrap_err();
+        assert!(
+            e.contains("s.jsonl, line 2") && e.contains("found \"x\""),
+            "{e}"
+        );
+        let e = json(r#"{"source":"w","m_label":"a","m_p_a":1e300,"m_p_b":0.5}"#).unwrap_err();
+        assert!(e.contains("s.jsonl, line 2") && e.contains("1e+300"), "{e}");
     }
 }

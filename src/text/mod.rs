@@ -87,7 +87,10 @@ impl Default for AnalyzerConfig {
 }
 
 /// Stem cache bound: cleared when full, so memory stays flat on endless streams.
-const STEM_CACHE_LIMIT: usize = 200_000;
+pub(crate) const STEM_CACHE_LIMIT: usize = 200_000;
+
+/// The id [`Analyzer::word_token_ids`] memoises for a stop word (never passed on).
+pub(crate) const STOP_ID: u32 = u32::MAX - 1;
 
 /// A built analyzer: text → terms. Cheap to clone (one per thread): a clone shares the
 /// compiled pattern, stemmer and stop words, and starts with empty buffers and stem cache.
@@ -175,6 +178,12 @@ impl Analyzer {
         &self.config
     }
 
+    /// True when no word token can contain a space (the default token pattern), so a word
+    /// n-gram term splits back into its tokens at its spaces.
+    pub(crate) fn tokens_have_no_spaces(&self) -> bool {
+        self.default_pattern
+    }
+
     /// Calls `emit` with every term of `text`, in order, with repetitions.
     pub fn for_each_term(&mut self, text: &str, mut emit: impl FnMut(&str)) {
         let pre = preprocess(text, self.config.lowercase, self.config.strip_accents);
@@ -190,6 +199,74 @@ impl Analyzer {
         let mut out = Vec::new();
         self.for_each_term(text, |t| out.push(t.to_string()));
         out
+    }
+
+    /// Calls `emit` with each token of `text` as the word analyzer keeps it (after stop
+    /// words and stemming), with no n-grams. `resolve` maps a kept token to an id; the ids are
+    /// appended to `out` and memoised per raw token in `cache` (cleared when it reaches
+    /// [`STEM_CACHE_LIMIT`] entries), so a repeated word costs one hash lookup. Stop words get
+    /// no id. Only meaningful for the word analyzer.
+    pub(crate) fn word_token_ids(
+        &mut self,
+        text: &str,
+        cache: &mut rustc_hash::FxHashMap<String, u32>,
+        out: &mut Vec<u32>,
+        mut resolve: impl FnMut(&str) -> u32,
+    ) {
+        let pre = preprocess(text, self.config.lowercase, self.config.strip_accents);
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        if self.default_pattern {
+            word_runs(&pre, |a, b| spans.push((a, b)));
+        } else {
+            spans.extend(self.token_re.find_iter(&pre).map(|m| (m.start(), m.end())));
+        }
+        for &(a, b) in &spans {
+            let tok = &pre[a..b];
+            let id = match cache.get(tok) {
+                Some(&id) => id,
+                None => {
+                    let id = if !self.stop.is_empty() && self.stop.contains(tok) {
+                        STOP_ID
+                    } else {
+                        match &self.stemmer {
+                            None => resolve(tok),
+                            Some(st) => resolve(&st.stem(tok)),
+                        }
+                    };
+                    if cache.len() >= STEM_CACHE_LIMIT {
+                        cache.clear();
+                    }
+                    cache.insert(tok.to_string(), id);
+                    id
+                }
+            };
+            if id != STOP_ID {
+                out.push(id);
+            }
+        }
+        self.spans = spans;
+    }
+
+    /// Writes `text` into `buf` as the `char_wb` analyzer sees it (lowercased, accents
+    /// stripped, white space collapsed as scikit-learn does) and the byte spans of its
+    /// white-space separated words into `spans`: the units [`Analyzer::char_wb_word_terms`]
+    /// pads and cuts into n-grams.
+    pub(crate) fn char_wb_words(
+        &self,
+        text: &str,
+        buf: &mut String,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        let pre = preprocess(text, self.config.lowercase, self.config.strip_accents);
+        buf.clear();
+        buf.push_str(&collapse_whitespace(&pre));
+        spans.clear();
+        let base = buf.as_ptr() as usize;
+        spans.extend(buf.split_whitespace().map(|w| {
+            let a = w.as_ptr() as usize - base;
+            (a, a + w.len())
+        }));
     }
 
     fn word_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
@@ -250,33 +327,38 @@ impl Analyzer {
     }
 
     fn char_wb_terms(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
-        let (min, max) = self.config.ngram_range;
         let text = collapse_whitespace(text);
-        // Each word is padded with a space; n-grams are emitted as slices of the padded word
+        for word in text.split_whitespace() {
+            self.char_wb_word_terms(word, emit);
+        }
+    }
+
+    /// The `char_wb` n-grams of one word (no white space inside), in scikit-learn's order.
+    pub(crate) fn char_wb_word_terms(&mut self, word: &str, emit: &mut impl FnMut(&str)) {
+        let (min, max) = self.config.ngram_range;
+        // The word is padded with a space; n-grams are emitted as slices of the padded word
         // between character boundaries (`bounds`), so nothing is copied per n-gram.
         let mut bounds = std::mem::take(&mut self.bounds);
-        for word in text.split_whitespace() {
-            self.ngram.clear();
-            self.ngram.push(' ');
-            self.ngram.push_str(word);
-            self.ngram.push(' ');
-            bounds.clear();
-            bounds.extend(self.ngram.char_indices().map(|(i, _)| i));
-            bounds.push(self.ngram.len());
-            let w_len = bounds.len() - 1;
-            let padded = self.ngram.as_str();
-            for n in min..=max {
-                // scikit-learn: the first window is always emitted, even if shorter than n;
-                // a word shorter than n ends the loop over n for that word.
-                let mut offset = 0;
-                emit(&padded[..bounds[n.min(w_len)]]);
-                while offset + n < w_len {
-                    offset += 1;
-                    emit(&padded[bounds[offset]..bounds[offset + n]]);
-                }
-                if offset == 0 {
-                    break;
-                }
+        self.ngram.clear();
+        self.ngram.push(' ');
+        self.ngram.push_str(word);
+        self.ngram.push(' ');
+        bounds.clear();
+        bounds.extend(self.ngram.char_indices().map(|(i, _)| i));
+        bounds.push(self.ngram.len());
+        let w_len = bounds.len() - 1;
+        let padded = self.ngram.as_str();
+        for n in min..=max {
+            // scikit-learn: the first window is always emitted, even if shorter than n;
+            // a word shorter than n ends the loop over n for that word.
+            let mut offset = 0;
+            emit(&padded[..bounds[n.min(w_len)]]);
+            while offset + n < w_len {
+                offset += 1;
+                emit(&padded[bounds[offset]..bounds[offset + n]]);
+            }
+            if offset == 0 {
+                break;
             }
         }
         self.bounds = bounds;

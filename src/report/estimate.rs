@@ -1,0 +1,412 @@
+//! Label shares corrected for the classifier's errors (quantification), and their intervals.
+//!
+//! Five estimators of the share of each class in a group of sentences (Forman 2008; Saerens,
+//! Latinne & Decaestecker 2002): classify-and-count, probability average, adjusted count and
+//! its probabilistic version (with the model's cross-validated confusion rates), and EM prior
+//! adjustment. [`headline_interval`] gives a 95% interval that resamples both the group's
+//! documents (cluster bootstrap) and the cross-validation rows behind the confusion rates.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::model::quantify::{argmax, QuantifyStats, Rates};
+
+/// Key of each estimator, as in the report's JSON and CSV.
+pub const ESTIMATORS: [&str; 5] = [
+    "classify_count",
+    "probability_average",
+    "adjusted_count",
+    "probability_adjusted",
+    "em",
+];
+
+/// Bootstrap replicates of [`headline_interval`].
+pub const BOOTSTRAP: usize = 1000;
+
+/// Fewest documents for an interval.
+pub const MIN_DOCUMENTS: usize = 3;
+
+/// One estimator's shares of every class in a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shares {
+    /// Share of each class, in model order, summing to 1.
+    pub shares: Vec<f64>,
+    /// Whether the unconstrained solution left [0, 1] and was projected onto the simplex.
+    pub clipped: bool,
+}
+
+/// The sentences of a group, as the estimators need them: per document, each sentence's class
+/// probabilities.
+pub type Documents = [Vec<Vec<f64>>];
+
+/// Classify-and-count: the share of sentences whose most probable class is each class.
+pub fn classify_count(docs: &Documents, k: usize) -> Vec<f64> {
+    let mut c = vec![0.0; k];
+    let mut n = 0.0f64;
+    for p in docs.iter().flatten() {
+        c[argmax(p)] += 1.0;
+        n += 1.0;
+    }
+    c.iter().map(|v| v / n.max(1.0)).collect()
+}
+
+/// Probability average: the mean predicted probability of each class.
+pub fn probability_average(docs: &Documents, k: usize) -> Vec<f64> {
+    let mut c = vec![0.0; k];
+    let mut n = 0.0f64;
+    for p in docs.iter().flatten() {
+        for (s, v) in c.iter_mut().zip(p) {
+            *s += v;
+        }
+        n += 1.0;
+    }
+    c.iter().map(|v| v / n.max(1.0)).collect()
+}
+
+/// Adjusts observed shares `q` (classify-and-count or probability average) with the confusion
+/// rates `rates[gold][pred]`: solves Σ_gold π_gold·rates[gold][pred] = q[pred] for π on the
+/// simplex. With two classes this is (q − fpr) / (tpr − fpr), clipped to [0, 1]; with more,
+/// least squares projected onto the simplex. `clipped` says when the unconstrained solution
+/// left [0, 1]. `None` when the rates cannot separate the classes (tpr = fpr).
+pub fn adjust(q: &[f64], rates: &[Vec<f64>]) -> Option<Shares> {
+    let k = q.len();
+    if k == 2 {
+        let (tpr, fpr) = (rates[1][1], rates[0][1]);
+        if (tpr - fpr).abs() < 1e-9 {
+            return None;
+        }
+        let p = (q[1] - fpr) / (tpr - fpr);
+        let c = p.clamp(0.0, 1.0);
+        return Some(Shares {
+            shares: vec![1.0 - c, c],
+            clipped: c != p,
+        });
+    }
+    // Unconstrained least squares A π = q with A[pred][gold] = rates[gold][pred], then
+    // projected gradient descent on the simplex when it leaves [0, 1].
+    let a: Vec<Vec<f64>> = (0..k)
+        .map(|pr| (0..k).map(|g| rates[g][pr]).collect())
+        .collect();
+    let unconstrained = solve(&a, q);
+    if let Some(x) = &unconstrained {
+        if x.iter().all(|v| (-1e-12..=1.0 + 1e-12).contains(v)) {
+            let s: f64 = x.iter().map(|v| v.clamp(0.0, 1.0)).sum();
+            return Some(Shares {
+                shares: x.iter().map(|v| v.clamp(0.0, 1.0) / s).collect(),
+                clipped: false,
+            });
+        }
+    }
+    let mut pi = vec![1.0 / k as f64; k];
+    let lip: f64 = a.iter().flatten().map(|v| v * v).sum::<f64>().max(1e-12);
+    for _ in 0..5000 {
+        let r: Vec<f64> = (0..k)
+            .map(|i| (0..k).map(|j| a[i][j] * pi[j]).sum::<f64>() - q[i])
+            .collect();
+        let grad: Vec<f64> = (0..k)
+            .map(|j| (0..k).map(|i| a[i][j] * r[i]).sum())
+            .collect();
+        let next: Vec<f64> = pi.iter().zip(&grad).map(|(p, g)| p - g / lip).collect();
+        pi = project_simplex(&next);
+    }
+    Some(Shares {
+        shares: pi,
+        clipped: true,
+    })
+}
+
+/// Gaussian elimination with partial pivoting; `None` when singular.
+fn solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
+    let k = b.len();
+    let mut m: Vec<Vec<f64>> = a
+        .iter()
+        .zip(b)
+        .map(|(r, v)| r.iter().copied().chain([*v]).collect())
+        .collect();
+    for c in 0..k {
+        let piv = (c..k).max_by(|&i, &j| m[i][c].abs().total_cmp(&m[j][c].abs()))?;
+        if m[piv][c].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(c, piv);
+        let pivot = m[c].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != c {
+                let f = row[c] / pivot[c];
+                for (x, p) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    Some((0..k).map(|i| m[i][k] / m[i][i]).collect())
+}
+
+/// Euclidean projection onto the probability simplex (Duchi et al. 2008).
+fn project_simplex(v: &[f64]) -> Vec<f64> {
+    let mut u = v.to_vec();
+    u.sort_by(|a, b| b.total_cmp(a));
+    let mut css = 0.0;
+    let mut theta = 0.0;
+    for (i, x) in u.iter().enumerate() {
+        css += x;
+        let t = (css - 1.0) / (i + 1) as f64;
+        if x - t > 0.0 {
+            theta = t;
+        }
+    }
+    v.iter().map(|x| (x - theta).max(0.0)).collect()
+}
+
+/// EM prior adjustment (Saerens, Latinne & Decaestecker 2002): starting from the training
+/// prior, reweight each sentence's probabilities by π/π_train, renormalise, and set π to their
+/// mean, until π moves less than 1e-10 (mean absolute change) or 1000 iterations.
+pub fn em(docs: &Documents, train_prior: &[f64]) -> Option<Vec<f64>> {
+    let k = train_prior.len();
+    if train_prior.iter().any(|p| *p <= 0.0) {
+        return None;
+    }
+    let rows: Vec<&Vec<f64>> = docs.iter().flatten().collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut pi = train_prior.to_vec();
+    for _ in 0..1000 {
+        let mut next = vec![0.0; k];
+        for p in &rows {
+            let w: Vec<f64> = (0..k).map(|c| pi[c] / train_prior[c] * p[c]).collect();
+            let s: f64 = w.iter().sum();
+            if s > 0.0 {
+                for c in 0..k {
+                    next[c] += w[c] / s;
+                }
+            }
+        }
+        for v in &mut next {
+            *v /= rows.len() as f64;
+        }
+        let change: f64 = next
+            .iter()
+            .zip(&pi)
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f64>()
+            / k as f64;
+        pi = next;
+        if change < 1e-10 {
+            break;
+        }
+    }
+    Some(pi)
+}
+
+/// Every estimator's shares for a group, in the order of [`ESTIMATORS`]; `None` where the model
+/// lacks what an estimator needs (`stats` absent, or no cross-validation rates).
+pub fn estimate_all(
+    docs: &Documents,
+    k: usize,
+    stats: Option<&QuantifyStats>,
+    rates: Option<&Rates>,
+) -> [Option<Shares>; 5] {
+    [0, 1, 2, 3, 4].map(|w| estimate(w, docs, k, stats, rates))
+}
+
+/// Estimator `which` (index into [`ESTIMATORS`]) of a group; see [`estimate_all`].
+pub fn estimate(
+    which: usize,
+    docs: &Documents,
+    k: usize,
+    stats: Option<&QuantifyStats>,
+    rates: Option<&Rates>,
+) -> Option<Shares> {
+    let plain = |shares| {
+        Some(Shares {
+            shares,
+            clipped: false,
+        })
+    };
+    match which {
+        0 => plain(classify_count(docs, k)),
+        1 => plain(probability_average(docs, k)),
+        2 => rates.and_then(|(hard, _)| adjust(&classify_count(docs, k), hard)),
+        3 => rates.and_then(|(_, soft)| adjust(&probability_average(docs, k), soft)),
+        4 => stats.and_then(|s| em(docs, &s.train_prior)).and_then(plain),
+        _ => None,
+    }
+}
+
+/// The estimator a report leads with: see the README ("Which estimate leads"). The adjusted
+/// probability average when the model has cross-validation rates, else the classify-and-count.
+pub fn headline_rule(stats: Option<&QuantifyStats>) -> usize {
+    match stats {
+        Some(s) if s.has_rates() => 3,
+        _ => 0,
+    }
+}
+
+/// A 95% percentile interval for estimator `which` (index into [`ESTIMATORS`]) of every
+/// class: each of [`BOOTSTRAP`] replicates resamples the group's documents with replacement
+/// (cluster bootstrap) and, when the estimator uses them, the cross-validation rows of each
+/// gold class behind the confusion rates. Seeded: the same input gives the same interval.
+/// `None` with fewer than [`MIN_DOCUMENTS`] documents or when the estimator is unavailable.
+pub fn headline_interval(
+    docs: &Documents,
+    k: usize,
+    stats: Option<&QuantifyStats>,
+    which: usize,
+    seed: u64,
+) -> Option<Vec<(f64, f64)>> {
+    let docs: Vec<&Vec<Vec<f64>>> = docs.iter().filter(|d| !d.is_empty()).collect();
+    let m = docs.len();
+    if m < MIN_DOCUMENTS {
+        return None;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut reps: Vec<Vec<f64>> = vec![Vec::with_capacity(BOOTSTRAP); k];
+    for _ in 0..BOOTSTRAP {
+        let sample: Vec<Vec<Vec<f64>>> =
+            (0..m).map(|_| docs[rng.gen_range(0..m)].clone()).collect();
+        let rates = if which == 2 || which == 3 {
+            let s = stats?;
+            s.rates_with(|g, _| rng.gen_range(0..s.oof[g].len()))
+        } else {
+            None
+        };
+        let shares = estimate(which, &sample, k, stats, rates.as_ref())?;
+        for (r, v) in reps.iter_mut().zip(&shares.shares) {
+            r.push(*v);
+        }
+    }
+    Some(
+        reps.into_iter()
+            .map(|mut r| {
+                r.sort_by(f64::total_cmp);
+                (quantile(&r, 0.025), quantile(&r, 0.975))
+            })
+            .collect(),
+    )
+}
+
+/// The `q` quantile of sorted values (linear interpolation, numpy's default).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(rows: &[&[[f64; 2]]]) -> Vec<Vec<Vec<f64>>> {
+        rows.iter()
+            .map(|d| d.iter().map(|p| p.to_vec()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn binary_adjusted_count_is_forman_and_clips() {
+        // tpr 0.8, fpr 0.2: observed 0.5 → (0.5 − 0.2) / 0.6 = 0.5; 0.1 → −0.17, clipped to 0.
+        let rates = vec![vec![0.8, 0.2], vec![0.2, 0.8]];
+        let s = adjust(&[0.5, 0.5], &rates).unwrap();
+        assert!((s.shares[1] - 0.5).abs() < 1e-12 && !s.clipped);
+        let s = adjust(&[0.9, 0.1], &rates).unwrap();
+        assert_eq!(s.shares, vec![1.0, 0.0]);
+        assert!(s.clipped);
+        assert!(adjust(&[0.5, 0.5], &[vec![0.5, 0.5], vec![0.5, 0.5]]).is_none());
+    }
+
+    #[test]
+    fn multiclass_adjusted_count_inverts_the_confusion_and_projects() {
+        let rates = vec![
+            vec![0.8, 0.1, 0.1],
+            vec![0.2, 0.7, 0.1],
+            vec![0.1, 0.2, 0.7],
+        ];
+        let truth = [0.5, 0.3, 0.2];
+        let q: Vec<f64> = (0..3)
+            .map(|p| (0..3).map(|g| truth[g] * rates[g][p]).sum())
+            .collect();
+        let s = adjust(&q, &rates).unwrap();
+        for (a, b) in s.shares.iter().zip(truth) {
+            assert!((a - b).abs() < 1e-9, "{s:?}");
+        }
+        assert!(!s.clipped);
+        // An observed vector no prior can produce: clipped onto the simplex, summing to 1.
+        let s = adjust(&[0.95, 0.0, 0.05], &rates).unwrap();
+        assert!(s.clipped);
+        assert!((s.shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(
+            s.shares.iter().all(|v| *v >= 0.0) && s.shares[0] > 0.9,
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn em_recovers_a_shifted_prior_and_keeps_the_training_one() {
+        // Probabilities from a model whose training prior is 0.5/0.5. A group where every
+        // sentence says 0.5 stays at the training prior.
+        let flat = docs(&[&[[0.5, 0.5], [0.5, 0.5]]]);
+        let pi = em(&flat, &[0.5, 0.5]).unwrap();
+        assert!((pi[0] - 0.5).abs() < 1e-9);
+        // Confident sentences mostly of class 1: EM moves further toward class 1 than the
+        // probability average.
+        let g = docs(&[&[[0.2, 0.8], [0.3, 0.7], [0.6, 0.4]]]);
+        let pi = em(&g, &[0.5, 0.5]).unwrap();
+        assert!(pi[1] > probability_average(&g, 2)[1], "{pi:?}");
+        assert!(em(&g, &[1.0, 0.0]).is_none());
+    }
+
+    #[test]
+    fn interval_needs_three_documents_and_is_seeded() {
+        let two = docs(&[&[[0.9, 0.1]], &[[0.8, 0.2]]]);
+        assert!(headline_interval(&two, 2, None, 0, 1).is_none());
+        let four = docs(&[
+            &[[0.9, 0.1], [0.2, 0.8]],
+            &[[0.8, 0.2]],
+            &[[0.3, 0.7], [0.1, 0.9]],
+            &[[0.6, 0.4]],
+        ]);
+        let a = headline_interval(&four, 2, None, 0, 7).unwrap();
+        assert_eq!(a, headline_interval(&four, 2, None, 0, 7).unwrap());
+        let cc = classify_count(&four, 2);
+        assert!(
+            a[1].0 <= cc[1] && cc[1] <= a[1].1 && a[1].0 < a[1].1,
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn adjusted_interval_is_wider_when_the_rates_are_uncertain() {
+        let group = docs(&[
+            &[[0.9, 0.1], [0.2, 0.8]],
+            &[[0.8, 0.2], [0.4, 0.6]],
+            &[[0.3, 0.7], [0.1, 0.9]],
+            &[[0.6, 0.4], [0.7, 0.3]],
+        ]);
+        let texts = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+        // The same rates from 10 or 1000 cross-validation rows per class.
+        let stats = |n: usize| {
+            let mut y = Vec::new();
+            let mut oof = Vec::new();
+            for i in 0..n {
+                for g in 0..2 {
+                    y.push(g);
+                    let hit = if i % 5 < 4 { 0.8 } else { 0.3 };
+                    oof.push(if g == 1 {
+                        vec![1.0 - hit, hit]
+                    } else {
+                        vec![hit, 1.0 - hit]
+                    });
+                }
+            }
+            QuantifyStats::new(&texts(2 * n), &y, 2, Some(&oof))
+        };
+        let (few, many) = (stats(10), stats(1000));
+        let w = |s: &QuantifyStats| {
+            let i = headline_interval(&group, 2, Some(s), 3, 3).unwrap();
+            i[1].1 - i[1].0
+        };
+        assert!(w(&few) > w(&many), "{} {}", w(&few), w(&many));
+    }
+}
