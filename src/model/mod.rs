@@ -641,4 +641,79 @@ mod tests {
             Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
     }
+
+    /// The fields issue 8 adds: a calibration applied in the model's own probabilities, the
+    /// out-of-fold per-class rates and calibration error, and the search summary; all survive a
+    /// save/load round trip.
+    #[test]
+    fn calibration_and_cv_fields_are_stored_and_applied() {
+        let mut csv = String::from("text,label\n");
+        for i in 0..40 {
+            // Overlapping vocabularies, so the classifier is unsure and calibration matters.
+            csv += &format!("troops tanks talks item{} w{}, military\n", i % 7, i % 3);
+            csv += &format!("talks summit tanks item{} w{}, diplomacy\n", i % 5, i % 4);
+        }
+        let data = LabelledData::from_bytes(
+            Path::new("t.csv"),
+            csv.into_bytes(),
+            &crate::data::LabelSpec::new("text", "label"),
+            &Default::default(),
+        )
+        .unwrap();
+        let config = Preset::Best.config();
+        let opts = TrainOptions {
+            cv: Some(5),
+            calibrate: true,
+            ..Default::default()
+        };
+        let (m, cv) = train_cv(&data, &config, &opts).unwrap();
+        let cal = m.classifier.calibration.clone().expect("calibrated");
+        assert!(cal.slope > 0.0 && cal.slope != 1.0, "{cal:?}");
+        let stored = m.training.cross_validation.clone().unwrap();
+        assert_eq!(stored.per_class.len(), 2);
+        assert_eq!(
+            stored.per_class[0].support + stored.per_class[1].support,
+            80
+        );
+        assert!(stored.ece_uncalibrated.is_some());
+        let ece = stored.calibration_error.clone().unwrap();
+        assert_eq!(ece.bins.iter().map(|b| b.n).sum::<usize>(), 80);
+        assert_eq!(cv.unwrap().proba.len(), 80);
+        // The scorer applies the calibration: equal to calibrating the raw probability.
+        let json = m.to_json().unwrap();
+        let back = Arc::new(Model::from_slice(Path::new("m.json"), json.as_bytes()).unwrap());
+        assert_eq!(back.classifier.calibration, Some(cal.clone()));
+        assert_eq!(
+            back.training
+                .cross_validation
+                .as_ref()
+                .map(|c| c.per_class.len()),
+            Some(2)
+        );
+        let mut raw_model = (*back).clone();
+        raw_model.classifier.calibration = None;
+        let raw_model = Arc::new(raw_model);
+        let (mut p, mut q) = (Vec::new(), Vec::new());
+        back.scorer().unwrap().proba_into("troops talks", &mut p);
+        raw_model
+            .scorer()
+            .unwrap()
+            .proba_into("troops talks", &mut q);
+        cal.apply(&mut q);
+        assert!(
+            (p[0] - q[0]).abs() < 1e-12 && (p[1] - q[1]).abs() < 1e-12,
+            "{p:?} {q:?}"
+        );
+        // Without calibration asked for, none is fitted.
+        let (plain, _) = train_cv(
+            &data,
+            &config,
+            &TrainOptions {
+                cv: Some(5),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(plain.classifier.calibration.is_none());
+    }
 }
