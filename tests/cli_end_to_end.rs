@@ -911,7 +911,7 @@ fn training_is_deterministic_with_source_date_epoch() {
     .success();
     let c = d.read_string("c.json");
     assert_eq!(
-        c.replacen("\"date\": \"1970-01-02\"", "\"date\": \"1970-01-01\"", 1)
+        c.replacen("\"date\":\"1970-01-02\"", "\"date\":\"1970-01-01\"", 1)
             .as_bytes(),
         a
     );

@@ -384,10 +384,10 @@ fn score_refuses_a_model_from_another_format_version() {
     let d = Dir::new();
     d.train_stance("stance.json");
     let json = d.read_string("stance.json");
-    assert!(json.contains("\"format_version\": 1,"));
+    assert!(json.contains("\"format_version\":1,"));
     d.create(
         "v99.json",
-        json.replacen("\"format_version\": 1,", "\"format_version\": 99,", 1),
+        json.replacen("\"format_version\":1,", "\"format_version\":99,", 1),
     );
     d.create("a.txt", "Troops moved in.");
     d.err(&["score", "--model", "v99.json", "a.txt"])

@@ -1,7 +1,7 @@
 //! The sentence splitter against the standard: pragmatic_segmenter's 48 English Golden Rules,
 //! exact reconstruction of the text, other languages, and linear work on pathological input.
 
-use framelens::text::split_sentences;
+use framelens::text::{split_sentences, split_sentences_in, SentenceLanguage};
 
 use serde::Deserialize;
 
@@ -181,4 +181,108 @@ fn text_without_spaces_splits_in_one_pass() {
     assert_eq!(got[0].text.len(), text.len());
     let text = "Ab. ".repeat(50_000);
     assert_reconstructs(&text);
+}
+
+/// Splits `text` with the rules of `code`.
+fn split_in<'a>(text: &'a str, code: &str) -> Vec<&'a str> {
+    let lang = SentenceLanguage::parse(code).unwrap();
+    split_sentences_in(text, &lang)
+        .iter()
+        .map(|s| s.text)
+        .collect()
+}
+
+// Paragraphs written for this test (boundaries known by construction): month and year
+// abbreviations before numbers, initials, "т. е.", titles and place prefixes, a question.
+const RU: &str = "Переговоры в Женеве завершились 10 янв. 2022 г. без результата. \
+Замминистра С. А. Рябков заявил, что позиции сторон расходятся, т. е. компромисса нет. \
+Что дальше? По словам экспертов, ответ НАТО ожидается через 2–3 нед. \
+Москва настаивает на гарантиях безопасности!";
+const UK: &str = "У понеділок, 10 січ. 2022 р., у Женеві почалися переговори. \
+Міністр закордонних справ Д. І. Кулеба заявив, що Україна не братиме участі, тобто рішення ухвалять без неї. \
+Чи це прийнятно? Експерти, зокрема проф. Іваненко, вважають, що ні. \
+Наступна зустріч відбудеться в м. Брюсселі.";
+
+#[test]
+fn russian_paragraph() {
+    assert_eq!(
+        split_in(RU, "ru"),
+        [
+            "Переговоры в Женеве завершились 10 янв. 2022 г. без результата.",
+            "Замминистра С. А. Рябков заявил, что позиции сторон расходятся, т. е. компромисса нет.",
+            "Что дальше?",
+            "По словам экспертов, ответ НАТО ожидается через 2–3 нед.",
+            "Москва настаивает на гарантиях безопасности!",
+        ]
+    );
+    // The English rules do not know "янв." and cut there: the flag matters.
+    assert_ne!(split_in(RU, "en"), split_in(RU, "ru"));
+    assert_reconstructs(RU);
+}
+
+#[test]
+fn ukrainian_paragraph() {
+    assert_eq!(
+        split_in(UK, "uk"),
+        [
+            "У понеділок, 10 січ. 2022 р., у Женеві почалися переговори.",
+            "Міністр закордонних справ Д. І. Кулеба заявив, що Україна не братиме участі, тобто рішення ухвалять без неї.",
+            "Чи це прийнятно?",
+            "Експерти, зокрема проф. Іваненко, вважають, що ні.",
+            "Наступна зустріч відбудеться в м. Брюсселі.",
+        ]
+    );
+    assert_ne!(split_in(UK, "en"), split_in(UK, "uk"));
+}
+
+#[test]
+fn other_languages_go_to_sentencex_and_keep_every_character() {
+    let de =
+        "Das Treffen fand am 3. Januar statt. Danach reiste z. B. der Minister ab.\nNeue Zeile";
+    assert_eq!(
+        split_in(de, "de"),
+        [
+            "Das Treffen fand am 3. Januar statt.",
+            "Danach reiste z. B. der Minister ab.",
+            "Neue Zeile"
+        ]
+    );
+    let lang = SentenceLanguage::parse("de").unwrap();
+    for text in [de, RU, UK, "a.b. C. d? E! «Ф.» …"] {
+        let spans: Vec<_> = split_sentences_in(text, &lang)
+            .into_iter()
+            .map(|s| s.span)
+            .collect();
+        let mut pos = 0;
+        for r in spans {
+            assert!(text[pos..r.start].trim().is_empty());
+            pos = r.end;
+        }
+        assert!(text[pos..].trim().is_empty());
+    }
+}
+
+#[test]
+fn language_codes() {
+    assert_eq!(
+        SentenceLanguage::parse("EN").unwrap(),
+        SentenceLanguage::English
+    );
+    assert_eq!(SentenceLanguage::parse("uk").unwrap().code(), "uk");
+    for bad in ["", "r", "russian", "r1", "en-US"] {
+        let e = SentenceLanguage::parse(bad).unwrap_err();
+        assert!(e.to_string().contains("ISO 639"), "{e}");
+    }
+}
+
+#[test]
+fn cli_language_flag() {
+    let dir = crate::util::Dir::new();
+    dir.create("ru/a.txt", RU);
+    let out = dir.run(&["split", "--language", "ru", "ru"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 1 + 5, "{}", out.stdout);
+    let out = dir.run(&["split", "--language", "xx1", "ru"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("--language"), "{}", out.stderr);
 }

@@ -30,3 +30,5 @@ mod shipped;
 mod sklearn_tfidf;
 /// insta snapshots: every --help, the Markdown report, the eval tables.
 mod snapshots;
+/// Issue 12: compact and gzip model files.
+mod speed;

@@ -441,6 +441,15 @@ struct InputArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     csv: CsvArgs,
+    /// Sentence splitting rules, by ISO 639 code: en (English news), ru, uk (the same rules
+    /// with Russian/Ukrainian abbreviations), or any other code (Wikimedia's sentencex rules).
+    #[arg(long, value_name = "CODE", default_value = "en", value_parser = parse_language)]
+    language: framelens::text::SentenceLanguage,
+}
+
+/// Parses `--language` with the library's check.
+fn parse_language(s: &str) -> Result<framelens::text::SentenceLanguage, String> {
+    framelens::text::SentenceLanguage::parse(s).map_err(|e| e.to_string())
 }
 
 impl InputArgs {
@@ -452,6 +461,7 @@ impl InputArgs {
             doc: self.doc.clone(),
             source_name: self.source.clone(),
             csv: self.csv.options(),
+            language: self.language.clone(),
             ..framelens::score::ScoreOptions::default()
         }
     }

@@ -16,6 +16,8 @@ Examples:
   # articles/<outlet>/<article>.txt → a labelling sheet
   framelens split articles/ --out to_label.csv
   framelens split items.csv --text body --source outlet --doc id --keep url --out to_label.csv
+  # Russian-language articles, split with the Russian abbreviation rules
+  framelens split --language ru articles_ru/ --out to_label.csv
 
 Exit status: 0 success, 1 error (unreadable input, missing column, ...),
 2 usage error (unknown option, bad value).";

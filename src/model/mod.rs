@@ -2,6 +2,7 @@
 //! training, saved as one self-describing, versioned JSON file.
 
 mod calibrate;
+mod file;
 mod linfa_traits;
 mod logistic;
 mod params;
@@ -457,16 +458,19 @@ impl Model {
         s
     }
 
-    /// Serialises to pretty JSON (deterministic: fields in declaration order).
+    /// Serialises to compact JSON (deterministic: fields in declaration order).
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::inconsistent("model", e.to_string()))
+        serde_json::to_string(self).map_err(|e| Error::inconsistent("model", e.to_string()))
     }
 
     /// Writes the model atomically: a temporary file in the same directory, then a rename.
+    /// Compact JSON, gzip-compressed when the file name ends in `.gz` ([`Model::load`]
+    /// recognises gzip by its content).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let mut json = self.to_json()?;
         json.push('\n');
-        crate::io::write_atomic(path, json.as_bytes()).map_err(|source| Error::Io {
+        let bytes = file::encode(path, &json)?;
+        crate::io::write_atomic(path, &bytes).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })
@@ -481,8 +485,10 @@ impl Model {
         Self::from_slice(path, &bytes)
     }
 
-    /// Decodes and checks a model from bytes (`path` is used in messages).
+    /// Decodes and checks a model from bytes, plain or gzip-compressed JSON (`path` is used in
+    /// messages).
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Model, Error> {
+        let bytes = &*file::decode(path, bytes)?;
         // A byte-order mark (some Windows editors add one) is not part of the JSON.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let not_model = |reason: String| Error::NotAModel {
@@ -497,7 +503,14 @@ impl Model {
                 "it is not a JSON object".into()
             }));
         }
-        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        // The header first (the rest of the file is skipped without building values), so a
+        // file of another format or version is named as such before its fields are checked.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<serde_json::Value>,
+            format_version: Option<serde_json::Value>,
+        }
+        let value: Header = serde_json::from_slice(bytes).map_err(|e| {
             if e.is_eof() {
                 Error::Corrupt {
                     path: path.to_path_buf(),
@@ -510,12 +523,12 @@ impl Model {
                 }
             }
         })?;
-        match value.get("format").and_then(|f| f.as_str()) {
+        match value.format.as_ref().and_then(|f| f.as_str()) {
             Some(MODEL_FORMAT) => {}
             Some(other) => return Err(not_model(format!("its format is {other:?}"))),
             None => return Err(not_model("it has no \"format\" field".into())),
         }
-        let version = value.get("format_version").and_then(|v| v.as_u64());
+        let version = value.format_version.as_ref().and_then(|v| v.as_u64());
         match version {
             Some(v) if v == u64::from(FORMAT_VERSION) => {}
             Some(found) => {
@@ -527,7 +540,7 @@ impl Model {
             }
             None => return Err(not_model("it has no \"format_version\" number".into())),
         }
-        let model: Model = serde_json::from_value(value).map_err(|e| Error::Corrupt {
+        let model: Model = serde_json::from_slice(bytes).map_err(|e| Error::Corrupt {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
@@ -629,12 +642,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let v2 = json.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+        assert!(json.contains("\"format_version\":1,") && json.contains("\"intercept\":["));
+        let v2 = json.replacen("\"format_version\":1", "\"format_version\":2", 1);
         assert!(matches!(
             Model::from_slice(p, v2.as_bytes()),
             Err(Error::Version { found: 2, .. })
         ));
-        let broken = json.replacen("\"intercept\": [", "\"intercept\": [1.0, ", 1);
+        let broken = json.replacen("\"intercept\":[", "\"intercept\":[1.0,", 1);
         // Issue 11, item 8: an inconsistent model names its file.
         assert!(matches!(
             Model::from_slice(p, broken.as_bytes()),

@@ -53,6 +53,8 @@ pub struct ReadOptions {
     /// Columns (CSV) or fields (JSONL) to pass through into [`Document::keep`], in this order.
     /// Plain-text inputs have no columns, so they cannot be read with any. Default none.
     pub keep: Vec<String>,
+    /// Which rules split texts into sentences. Default English.
+    pub language: crate::text::SentenceLanguage,
 }
 
 impl Default for ReadOptions {
@@ -65,6 +67,7 @@ impl Default for ReadOptions {
             stdin_format: InputFormat::Text,
             csv: CsvOptions::default(),
             keep: Vec::new(),
+            language: crate::text::SentenceLanguage::English,
         }
     }
 }
@@ -99,12 +102,22 @@ impl Document {
 
     /// Calls `f(index, text)` for each sentence of the text as `framelens` splits it, or once
     /// with the whole text when `no_split`.
-    pub fn for_each_sentence(&self, no_split: bool, mut f: impl FnMut(usize, &str)) {
+    pub fn for_each_sentence(&self, no_split: bool, f: impl FnMut(usize, &str)) {
+        self.for_each_sentence_in(no_split, &crate::text::SentenceLanguage::English, f);
+    }
+
+    /// [`for_each_sentence`](Self::for_each_sentence) with the splitting rules of `language`.
+    pub fn for_each_sentence_in(
+        &self,
+        no_split: bool,
+        language: &crate::text::SentenceLanguage,
+        mut f: impl FnMut(usize, &str),
+    ) {
         if no_split {
             f(0, &self.text);
         } else {
             let mut i = 0;
-            crate::text::for_each_sentence(&self.text, |span| {
+            crate::text::for_each_sentence_in(&self.text, language, |span| {
                 f(i, &self.text[span]);
                 i += 1;
             });

@@ -60,6 +60,8 @@ pub struct ScoreOptions {
     pub source_name: Option<String>,
     /// Score each text as one unit instead of splitting it into sentences. Default false.
     pub no_split: bool,
+    /// Which rules split texts into sentences. Default English.
+    pub language: crate::text::SentenceLanguage,
     /// Format of standard input. Default text.
     pub stdin_format: InputFormat,
     /// CSV reading options.
@@ -83,6 +85,7 @@ impl Default for ScoreOptions {
             doc: read.doc,
             source_name: read.source_name,
             no_split: false,
+            language: read.language,
             stdin_format: read.stdin_format,
             csv: read.csv,
             format: OutputFormat::Csv,
@@ -103,6 +106,7 @@ impl ScoreOptions {
             stdin_format: self.stdin_format,
             csv: self.csv.clone(),
             keep: self.keep.clone(),
+            language: self.language.clone(),
         }
     }
 }
@@ -145,7 +149,9 @@ pub fn score(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ScoreSummary, Error> {
-    let scorer = Scorer::new(models)?.no_split(opts.no_split);
+    let scorer = Scorer::new(models)?
+        .no_split(opts.no_split)
+        .language(opts.language.clone());
     let columns = scorer
         .columns()
         .with_id(opts.with_id)
@@ -239,7 +245,7 @@ pub fn split(
         row.doc.clone_from(&doc.doc);
         row.keep.clone_from(&doc.keep);
         let mut result = Ok(());
-        doc.for_each_sentence(false, |index, text| {
+        doc.for_each_sentence_in(false, &opts.language, |index, text| {
             if result.is_ok() {
                 row.index = index;
                 row.text.clear();

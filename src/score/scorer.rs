@@ -1,5 +1,6 @@
 //! Scoring in memory: documents → [`ScoredSentence`] values, with one or more models.
 
+use crate::text::SentenceLanguage;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,12 +28,21 @@ impl NamedModel {
     }
 }
 
-/// Names models by file stem, refusing duplicates.
+/// Names models by file stem (`bias.json` and `bias.json.gz` are both `bias`), refusing
+/// duplicates.
 pub fn name_models(models: Vec<(PathBuf, Model)>) -> Result<Vec<NamedModel>, Error> {
     let mut named: Vec<NamedModel> = Vec::new();
     for (path, model) in models {
-        let name = path
-            .file_stem()
+        let gz = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        let stem = path.file_stem().map(std::path::Path::new);
+        let stem = if gz {
+            stem.and_then(|s| s.file_stem())
+        } else {
+            stem.map(|s| s.as_os_str())
+        };
+        let name = stem
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "model".into());
         if named.iter().any(|m| m.name == name) {
@@ -103,6 +113,7 @@ pub struct Scorer {
     names: Vec<String>,
     scorers: Vec<model::Scorer>,
     no_split: bool,
+    language: SentenceLanguage,
     row: ScoredSentence,
 }
 
@@ -126,6 +137,7 @@ impl Scorer {
                 .map(|m| m.model.scorer())
                 .collect::<Result<_, _>>()?,
             no_split: false,
+            language: SentenceLanguage::English,
             row: ScoredSentence::default(),
         })
     }
@@ -134,6 +146,12 @@ impl Scorer {
     /// Defaults to false (split).
     pub fn no_split(mut self, yes: bool) -> Scorer {
         self.no_split = yes;
+        self
+    }
+
+    /// Which rules split texts into sentences. Defaults to English.
+    pub fn language(mut self, language: SentenceLanguage) -> Scorer {
+        self.language = language;
         self
     }
 
@@ -180,6 +198,7 @@ impl Scorer {
         let Scorer {
             scorers,
             no_split,
+            language,
             row,
             ..
         } = self;
@@ -190,7 +209,7 @@ impl Scorer {
             .resize_with(scorers.len(), Prediction::default);
         let mut result = Ok(());
         let mut n = 0;
-        doc.for_each_sentence(*no_split, |index, text| {
+        doc.for_each_sentence_in(*no_split, language, |index, text| {
             if result.is_err() {
                 return;
             }

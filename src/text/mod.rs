@@ -10,7 +10,10 @@ mod filters;
 mod sentence;
 
 pub use filters::{Language, StopWords, ENGLISH_STOP_WORDS};
-pub use sentence::{for_each_sentence, split_sentences, Sentence};
+pub use sentence::{
+    for_each_sentence, for_each_sentence_in, split_sentences, split_sentences_in, Sentence,
+    SentenceLanguage,
+};
 
 use crate::Error;
 use regex::Regex;

@@ -117,6 +117,163 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Then",
 ];
 
+/// The word lists of one language's hand-written rules.
+#[derive(Debug)]
+struct Rules {
+    /// Abbreviations that end a sentence only before a sentence opener.
+    abbreviations: &'static [&'static str],
+    /// Titles and place prefixes: never end a sentence.
+    titles: &'static [&'static str],
+    /// Abbreviations that do not end a sentence before a number.
+    number_abbreviations: &'static [&'static str],
+    /// Words that show a new sentence has begun after an abbreviation or an initial.
+    openers: &'static [&'static str],
+}
+
+const ENGLISH: Rules = Rules {
+    abbreviations: ABBREVIATIONS,
+    titles: TITLES,
+    number_abbreviations: NUMBER_ABBREVIATIONS,
+    openers: SENTENCE_OPENERS,
+};
+
+/// Russian: titles and place prefixes (`проф.`, `ул.`), months and references before
+/// numbers (`янв. 2022`, `ст. 5`), and `г.`/`гг.`/`т. д.` that end a sentence only before
+/// an opener.
+const RUSSIAN: Rules = Rules {
+    abbreviations: &[
+        "г", "гг", "д", "др", "пр", "млн", "млрд", "тыс", "руб", "долл",
+    ],
+    titles: &[
+        "проф",
+        "акад",
+        "ген",
+        "генерал-лейт",
+        "им",
+        "св",
+        "ул",
+        "просп",
+        "пер",
+        "пл",
+        "тов",
+        "гр",
+        "пос",
+        "обл",
+        "р-н",
+        "Проф",
+        "Акад",
+        "Ген",
+    ],
+    number_abbreviations: &[
+        "янв", "февр", "фев", "мар", "апр", "авг", "сент", "сен", "окт", "нояб", "ноя", "дек", "№",
+        "п", "пп", "ст", "ч", "рис", "табл", "стр", "с", "т", "гл", "разд",
+    ],
+    openers: &[
+        "В",
+        "На",
+        "Но",
+        "И",
+        "А",
+        "Он",
+        "Она",
+        "Они",
+        "Это",
+        "Как",
+        "Что",
+        "По",
+        "Однако",
+        "При",
+        "После",
+        "Мы",
+        "Я",
+        "Его",
+        "Ее",
+        "Её",
+        "Их",
+        "Там",
+        "Тогда",
+        "Так",
+        "Если",
+        "Когда",
+    ],
+};
+
+/// Ukrainian: as Russian, with Ukrainian abbreviations (`р.`, `м.`, `вул.`, `січ.`).
+const UKRAINIAN: Rules = Rules {
+    abbreviations: &["р", "рр", "ін", "тис", "млн", "млрд", "грн", "дол"],
+    titles: &[
+        "проф",
+        "акад",
+        "ген",
+        "ім",
+        "св",
+        "вул",
+        "просп",
+        "пров",
+        "пл",
+        "м",
+        "смт",
+        "с",
+        "обл",
+        "р-н",
+        "Проф",
+        "Акад",
+        "Ген",
+    ],
+    number_abbreviations: &[
+        "січ",
+        "лют",
+        "бер",
+        "квіт",
+        "трав",
+        "черв",
+        "лип",
+        "серп",
+        "вер",
+        "верес",
+        "жовт",
+        "лист",
+        "груд",
+        "№",
+        "п",
+        "пп",
+        "ст",
+        "ч",
+        "рис",
+        "табл",
+        "стор",
+        "т",
+        "розд",
+    ],
+    openers: &[
+        "У",
+        "В",
+        "На",
+        "Але",
+        "І",
+        "А",
+        "Він",
+        "Вона",
+        "Вони",
+        "Це",
+        "Як",
+        "Що",
+        "За",
+        "Однак",
+        "Після",
+        "Ми",
+        "Я",
+        "Його",
+        "Її",
+        "Їх",
+        "Там",
+        "Тоді",
+        "Так",
+        "Якщо",
+        "Коли",
+    ],
+};
+
 const BULLETS: &[char] = &[
     '•', '-', '*', '–', '—', '▪', '◦', '‣', '⁃', '·', '●', '○', '■', '□',
 ];
@@ -148,7 +305,125 @@ pub fn split_sentences(text: &str) -> Vec<Sentence<'_>> {
 /// them: no character of the text is dropped.
 pub fn for_each_sentence(text: &str, mut f: impl FnMut(Range<usize>)) {
     for block in blocks(text) {
-        split_block(text, block, &mut f);
+        split_block(text, block, &ENGLISH, &mut f);
+    }
+}
+
+/// Which rules split a text into sentences.
+///
+/// English uses this module's hand-written rules (the Golden Rules and news copy); Russian
+/// (`ru`) and Ukrainian (`uk`) use the same rules with their own abbreviation, title and
+/// sentence-opener lists. Any other language uses the rules of Wikimedia's `sentencex`
+/// (~250 languages, many through a fallback to a related language).
+/// In every language a line break ends a sentence as in English, list markers stay with
+/// their item, and the sentences and the white space between them reproduce the text.
+///
+/// ```
+/// use framelens::text::{split_sentences_in, SentenceLanguage};
+/// let ru = SentenceLanguage::parse("ru")?;
+/// let text = "Об этом сообщил т. н. источник. Переговоры продолжатся.";
+/// let got: Vec<&str> = split_sentences_in(text, &ru).iter().map(|s| s.text).collect();
+/// assert_eq!(got, ["Об этом сообщил т. н. источник.", "Переговоры продолжатся."]);
+/// # Ok::<(), framelens::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SentenceLanguage {
+    /// English: the hand-written rules. The default.
+    #[default]
+    English,
+    /// Another language, by its ISO 639 code (`ru`, `uk`, `de`, …): `ru` and `uk` get
+    /// hand-written word lists, the rest is split by `sentencex`.
+    Other(String),
+}
+
+impl SentenceLanguage {
+    /// Parses an ISO 639-1/639-3 code (two or three ASCII letters, any case); `en` is English.
+    /// Fails on anything else.
+    pub fn parse(code: &str) -> Result<SentenceLanguage, crate::Error> {
+        let c = code.trim().to_ascii_lowercase();
+        if !(2..=3).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(crate::Error::setting(
+                "language",
+                code,
+                "an ISO 639 language code of two or three letters, such as en, ru or uk",
+            ));
+        }
+        Ok(if c == "en" || c == "eng" {
+            SentenceLanguage::English
+        } else {
+            SentenceLanguage::Other(c)
+        })
+    }
+
+    /// The language code (`en` for English).
+    pub fn code(&self) -> &str {
+        match self {
+            SentenceLanguage::English => "en",
+            SentenceLanguage::Other(c) => c,
+        }
+    }
+}
+
+/// [`split_sentences`] with the rules of `language`.
+pub fn split_sentences_in<'a>(text: &'a str, language: &SentenceLanguage) -> Vec<Sentence<'a>> {
+    let mut out = Vec::new();
+    for_each_sentence_in(text, language, |span| {
+        out.push(Sentence {
+            text: &text[span.clone()],
+            span,
+        })
+    });
+    out
+}
+
+/// [`for_each_sentence`] with the rules of `language`.
+pub fn for_each_sentence_in(
+    text: &str,
+    language: &SentenceLanguage,
+    mut f: impl FnMut(Range<usize>),
+) {
+    match language {
+        SentenceLanguage::English => for_each_sentence(text, f),
+        SentenceLanguage::Other(code) if code == "ru" || code == "rus" => {
+            for block in blocks(text) {
+                split_block(text, block, &RUSSIAN, &mut f);
+            }
+        }
+        SentenceLanguage::Other(code) if code == "uk" || code == "ukr" => {
+            for block in blocks(text) {
+                split_block(text, block, &UKRAINIAN, &mut f);
+            }
+        }
+        SentenceLanguage::Other(code) => {
+            for block in blocks(text) {
+                split_block_sentencex(text, block, code, &mut f);
+            }
+        }
+    }
+}
+
+/// Splits one block with `sentencex`, using only its boundaries (sorted, on character
+/// boundaries, inside the block), so no character can be lost whatever it returns.
+fn split_block_sentencex(
+    text: &str,
+    block: Range<usize>,
+    code: &str,
+    f: &mut impl FnMut(Range<usize>),
+) {
+    let s = &text[block.clone()];
+    let mut start = 0;
+    for b in sentencex::get_sentence_boundaries(code, s) {
+        let end = b.end_byte;
+        if end <= start || end >= s.len() || !s.is_char_boundary(end) {
+            continue;
+        }
+        if let Some(r) = trim(text, block.start + start..block.start + end) {
+            f(r);
+        }
+        start = end;
+    }
+    if let Some(r) = trim(text, block.start + start..block.end) {
+        f(r);
     }
 }
 
@@ -156,10 +431,21 @@ pub fn for_each_sentence(text: &str, mut f: impl FnMut(Range<usize>)) {
 fn blocks(text: &str) -> Vec<Range<usize>> {
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // '\n', '\r', and U+2028 / U+2029 (E2 80 A8 / E2 80 A9 in UTF-8).
+        let len = match b[i] {
+            b'\n' | b'\r' => 1,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => 3,
+            _ => 0,
+        };
+        if len > 0 {
             lines.push(start..i);
-            start = i + c.len_utf8();
+            start = i + len;
+            i += len;
+        } else {
+            i += 1;
         }
     }
     lines.push(start..text.len());
@@ -314,7 +600,7 @@ fn spaced_dots(s: &str, i: usize) -> (usize, usize) {
     (k, end)
 }
 
-fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)) {
+fn split_block(text: &str, block: Range<usize>, rules: &Rules, f: &mut impl FnMut(Range<usize>)) {
     let s = &text[block.clone()];
     let bytes = s.as_bytes();
     let mut emit = |from: usize, to: usize| {
@@ -327,6 +613,17 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
     let mut list = list_marker(s).map(|(b, e, len)| ((b, e), len));
     let mut i = list.map_or(0, |(_, len)| len);
     while i < s.len() {
+        if list.is_none() {
+            // Fast path: jump to the next byte that can start a terminal ('.', '!', '?', or
+            // 0xE2, the first byte of '…').
+            match bytes[i..]
+                .iter()
+                .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+            {
+                Some(p) => i += p,
+                None => break,
+            }
+        }
         let c = match s[i..].chars().next() {
             Some(c) => c,
             None => break,
@@ -415,7 +712,8 @@ fn split_block(text: &str, block: Range<usize>, f: &mut impl FnMut(Range<usize>)
                 && !next_word.contains(['@', '/'])
                 && !word_before(s, i).contains(['@', '/'])
         };
-        if starts_sentence && (c != '.' || end != i + 1 || is_sentence_stop(s, i, next_word)) {
+        if starts_sentence && (c != '.' || end != i + 1 || is_sentence_stop(s, i, next_word, rules))
+        {
             emit(start, end);
             start = end;
         }
@@ -438,21 +736,23 @@ fn word_before(s: &str, i: usize) -> &str {
 }
 
 /// Decides whether the full stop at byte `i` ends a sentence, given the next word.
-fn is_sentence_stop(s: &str, i: usize, next_word: &str) -> bool {
+fn is_sentence_stop(s: &str, i: usize, next_word: &str, rules: &Rules) -> bool {
     let word = word_before(s, i);
     if word.is_empty() {
         return true;
     }
-    let opener = SENTENCE_OPENERS.contains(&trim_punct(next_word));
-    if TITLES.contains(&word) {
+    // An opener that is itself an initial ("С. А. Рябков", "Д. І. Кулеба") opens nothing.
+    let initial = trim_punct(next_word).chars().count() == 1 && next_word.ends_with('.');
+    let opener = !initial && rules.openers.contains(&trim_punct(next_word));
+    if rules.titles.contains(&word) {
         return false;
     }
-    if ABBREVIATIONS.contains(&word) {
+    if rules.abbreviations.contains(&word) {
         // "Briggs & Co. It closed": a company or a date can end a sentence.
         return opener;
     }
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
-    if NUMBER_ABBREVIATIONS.contains(&word) && next_is_number {
+    if rules.number_abbreviations.contains(&word) && next_is_number {
         return false;
     }
     let mut chars = word.chars();
