@@ -1,5 +1,4 @@
-//! Criterion benchmarks of the pipeline steps on the seed articles: sentence splitting
-//! (and splitting text without white space, which must stay linear),
+//! Criterion benchmarks of the pipeline steps on the seed articles: sentence splitting,
 //! term extraction (tokenise + stem + n-grams), TF-IDF vectorising and scoring with the
 //! shipped stance model. Inputs are built outside the timed loops; each loop checks a count.
 #![allow(missing_docs)] // criterion_group! generates an undocumented pub fn

@@ -252,7 +252,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("| labels | {} |", header.join(" | "));
     println!("|---:|{}", "---:|".repeat(strategies.len()));
     for (step, b) in budgets.iter().enumerate() {
-        if (b - START) % 300 != 0 && *b != max {
+        if !(b - START).is_multiple_of(300) && *b != max {
             continue;
         }
         let cells: Vec<String> = curves

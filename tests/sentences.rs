@@ -174,7 +174,7 @@ fn reconstruction_on_random_texts() {
 fn text_without_spaces_splits_in_one_pass() {
     // 200 KB of "a." used to take seconds (a look-back over the whole line at every stop);
     // the splitter now looks at most a few dozen bytes around a stop. Speed itself is
-    // measured in benches/pipeline.rs ("pathological"); here the result is checked.
+    // measured in benches/pipeline.rs ("split_no_spaces"); here the result is checked.
     let text = "a.".repeat(100_000);
     let got = split_sentences(&text);
     assert_eq!(got.len(), 1);

@@ -97,7 +97,7 @@ pub fn run(a: SuggestArgs) -> Result<()> {
     let mut s = Suggester::new(model, opts)?.exclude(exclude);
     let read = a.input.options().read_options();
     for doc in Documents::new(&inputs, &read)? {
-        s.push_document(&doc?);
+        s.push_document_in(&doc?, &read.language);
     }
     let (seen, excluded) = (s.seen(), s.excluded());
     let picked = s.finish();

@@ -332,7 +332,12 @@ impl Suggester {
 
     /// Offers every sentence of a document.
     pub fn push_document(&mut self, doc: &Document) {
-        doc.for_each_sentence(false, |index, text| {
+        self.push_document_in(doc, &crate::text::SentenceLanguage::English);
+    }
+
+    /// Offers every sentence of a document, split with the rules of `language`.
+    pub fn push_document_in(&mut self, doc: &Document, language: &crate::text::SentenceLanguage) {
+        doc.for_each_sentence_in(false, language, |index, text| {
             self.push_sentence(&doc.source, &doc.doc, index, text);
         });
     }
