@@ -393,6 +393,8 @@ class Model:
         self.classes = clf["classes"]
         self.coef = clf["coef"]
         self.intercept = clf["intercept"]
+        # Optional calibration: p'_k ∝ exp(slope · ln p_k + bias_k) (README, model format).
+        self.calibration = clf.get("calibration")
         k = len(self.classes)
         expected = 1 if k == 2 else k
         if k < 2 or len(self.coef) != expected or len(self.intercept) != expected:
@@ -409,6 +411,14 @@ class Model:
     def proba(self, text):
         row = sorted(self.features(text).items())
         z = [b + sum(w[j] * v for j, v in row) for w, b in zip(self.coef, self.intercept)]
+        cal = self.calibration
+        if cal is not None:
+            # Logits whose softmax is the uncalibrated probability, scaled and shifted.
+            logits = [0.0, z[0]] if len(self.classes) == 2 else z
+            s = [cal["slope"] * v + b for v, b in zip(logits, cal["bias"])]
+            m = max(s)
+            e = [math.exp(v - m) for v in s]
+            return [v / sum(e) for v in e]
         if len(self.classes) == 2:
             # One weight vector, for classes[1].
             p1 = 1.0 / (1.0 + math.exp(-z[0])) if z[0] >= 0 else \

@@ -162,6 +162,9 @@ def run_framelens(binary, data, workdir, texts):
         "--min-df", "2",
         "--sublinear-tf",
         "--c", "1.0",
+        # Exactly these options: no automatic search, no cross-validation, no calibration.
+        "--search", "none",
+        "--cv", "0",
         "--out", model,
     ])
     if not os.path.isfile(model):

@@ -98,6 +98,8 @@ fn train_reports_rows_used_skipped_and_classes_for_both_label_columns() {
         "stance",
         "--skip-label",
         "No agreement",
+        "--search",
+        "none",
         "--out",
         "stance.json",
     ]);
@@ -229,6 +231,8 @@ fn inspect_shows_the_top_ngrams_of_each_class() {
         "none",
         "--ngram-range",
         "1,1",
+        "--search",
+        "none",
         "--out",
         "words.json",
     ]);
@@ -871,6 +875,8 @@ fn training_is_deterministic_with_source_date_epoch() {
             "stance",
             "--skip-label",
             "No agreement",
+            "--search",
+            "none",
             "--out",
             out,
         ])
@@ -895,6 +901,8 @@ fn training_is_deterministic_with_source_date_epoch() {
         "stance",
         "--skip-label",
         "No agreement",
+        "--search",
+        "none",
         "--out",
         "c.json",
     ])

@@ -165,6 +165,8 @@ impl Dir {
             "stance",
             "--skip-label",
             "No agreement",
+            "--search",
+            "none",
             "--out",
             out,
         ]);
@@ -176,7 +178,8 @@ impl Dir {
             self.labels();
         }
         self.ok(&[
-            "train", "--data", LABELS, "--text", "text", "--label", "frame", "--out", out,
+            "train", "--data", LABELS, "--text", "text", "--label", "frame", "--search", "none",
+            "--out", out,
         ]);
     }
 }

@@ -92,7 +92,8 @@ pub fn run(a: DemoArgs) -> Result<()> {
     outln!(
         "# framelens demo: {} sentences of {} articles on the Russia–NATO–Ukraine crisis, one per outlet,\n\
          scored with the shipped stance and frame models (trained on 275 hand-labelled sentences of the same\n\
-         articles: see models/README.md for what they can and cannot be trusted for). The models have seen\n\
+         articles with `framelens train`'s automatic settings search, models/train.sh; see models/README.md\n\
+         for what they can and cannot be trusted for). The models have seen\n\
          these sentences in training, so this shows the pipeline at work, not the models' accuracy.\n",
         rows.len(), docs.len()
     )?;

@@ -13,21 +13,25 @@ use super::{check_out, eoutln, out, outln, with_output, DataArgs, RecipeArgs, EX
 
 #[derive(Debug, Args)]
 #[command(
-    group(ArgGroup::new("search").multiple(true).args(["grid", "learning_curve", "out", "save", "folds"])),
+    group(ArgGroup::new("cv_run").multiple(true).args(["grid", "learning_curve", "out", "save", "folds"])),
     after_help = format!("Examples:
   framelens eval --data labels/seed_sentences.csv --text text --label stance
+  framelens eval --data labels.csv --text text --label stance --search none
   framelens eval --data labels.csv --text text --label stance --grid c=0.25,1,4 --grid char-wb=none:2,5 --save result.json
   framelens eval --data babe.csv --text text --label label_bias --preset best --learning-curve
   framelens eval --data held_out.csv --text text --label stance --model stance.json
 
-The figure per setting is the mean (± sd) over the folds; `train --cv` reports the same.
+With no feature, model or grid options, eval runs nested cross-validation of what `train`
+does by default (the automatic search runs inside each outer training fold), so its score is
+what the default delivers on new data. The figure per setting is the mean (± sd) over the
+folds; `train --cv` reports the same.
 {EXIT_CODES}")
 )]
 pub struct EvalArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Evaluate this trained model on --data (held-out evaluation) instead of cross-validating.
-    #[arg(long, value_name = "MODEL", conflicts_with = "search")]
+    #[arg(long, value_name = "MODEL", conflicts_with = "cv_run")]
     model: Option<PathBuf>,
     /// Number of stratified folds.
     #[arg(long, default_value_t = 5)]
@@ -56,6 +60,14 @@ pub struct EvalArgs {
     /// Write the full result as JSON (usable with `framelens train --from-eval`).
     #[arg(long, value_name = "RESULT.json")]
     save: Option<PathBuf>,
+    /// `auto` (the default when no feature, model or grid option is given): nested
+    /// cross-validation of the automatic settings search; `none`: cross-validate the options
+    /// as given.
+    #[arg(long, value_name = "MODE", value_parser = ["auto", "none"])]
+    search: Option<String>,
+    /// Time budget of each inner search in seconds. [default: 4 + rows/150, between 5 and 25]
+    #[arg(long, value_name = "SECONDS")]
+    budget: Option<f64>,
     #[command(flatten)]
     recipe: RecipeArgs,
 }
@@ -70,6 +82,32 @@ pub fn run(a: EvalArgs) -> Result<()> {
             "--model evaluates a trained model as it is; leave out --preset and the feature and model options"
         );
         return held_out(&a, model);
+    }
+    let plain = !a.grid.is_empty() || a.learning_curve || a.out.is_some() || a.save.is_some();
+    let auto = match a.search.as_deref() {
+        Some("auto") => {
+            anyhow::ensure!(
+                !plain,
+                "--search auto runs nested cross-validation; leave out --grid, --learning-curve, --out and --save"
+            );
+            anyhow::ensure!(
+                a.recipe.preset == "default",
+                "--search auto starts from its own preset; leave out --preset"
+            );
+            true
+        }
+        Some(_) => false,
+        None => !plain && a.recipe.is_default()?,
+    };
+    if let Some(b) = a.budget {
+        anyhow::ensure!(
+            b.is_finite() && b >= 0.0,
+            "--budget must be a number of seconds >= 0, got {b}"
+        );
+        anyhow::ensure!(auto, "--budget applies to --search auto only");
+    }
+    if auto {
+        return nested(&a);
     }
     let base = a.recipe.recipe()?.build()?;
     let grid = a
@@ -111,6 +149,48 @@ pub fn run(a: EvalArgs) -> Result<()> {
     match a.format.as_str() {
         "json" => out(&search.result.to_json()?)?,
         _ => out(&search.result.table())?,
+    }
+    Ok(())
+}
+
+fn nested(a: &EvalArgs) -> Result<()> {
+    use framelens::config::{Preset, Recipe};
+    use framelens::eval::auto::{self, AutoOptions, SearchSpace};
+    let mut recipe: Recipe = a.recipe.recipe()?;
+    let fixed: Vec<_> = recipe.settings.iter().map(|s| s.key()).collect();
+    recipe.preset = Preset::Best;
+    let start = recipe.build()?;
+    let data = a.data.read()?;
+    eoutln!("{}", data.summary())?;
+    for w in eval::small_class_warnings(&data.labels, a.folds) {
+        eoutln!("framelens: warning: {w}")?;
+    }
+    let started = std::time::Instant::now();
+    let opts = AutoOptions {
+        folds: a.folds,
+        seed: a.recipe.seed,
+        budget: a.budget.map(std::time::Duration::from_secs_f64),
+    };
+    let space = SearchSpace::default().without(&fixed);
+    let r = auto::nested(
+        &start,
+        &space,
+        &fixed,
+        &data.texts,
+        &data.labels,
+        &opts,
+        &mut |f, fold| {
+            let _ = eoutln!(
+                "  outer fold {f}/{}: macro-F1 {:.4} ({:.0}s)",
+                opts.folds,
+                fold.metrics.macro_f1,
+                started.elapsed().as_secs_f64()
+            );
+        },
+    )?;
+    match a.format.as_str() {
+        "json" => outln!("{}", serde_json::to_string_pretty(&r)?)?,
+        _ => out(&r.table())?,
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! Inside each fold the feature extractor (vocabulary, idf) and the classifier are fitted on
 //! the training part only; the held-out part is only transformed and predicted.
 
+pub mod auto;
 pub mod metrics;
 mod search;
 mod table;

@@ -28,6 +28,9 @@ pub struct LogisticRegression {
     pub coef: Vec<Vec<f64>>,
     /// One intercept per weight vector.
     pub intercept: Vec<f64>,
+    /// Calibration applied to every probability (fitted on out-of-fold predictions), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<super::Calibration>,
 }
 
 /// Why the optimiser stopped.
@@ -80,6 +83,9 @@ impl LogisticRegression {
                 ),
             ));
         }
+        if let Some(cal) = &self.calibration {
+            cal.validate(k)?;
+        }
         if let Some(bad) = self.coef.iter().find(|c| c.len() != n_features) {
             return Err(Error::inconsistent(
                 "model",
@@ -116,7 +122,14 @@ impl LogisticRegression {
                     .map(|(&j, &v)| w[j as usize] * v)
                     .sum::<f64>()
         };
-        if self.classes.len() == 2 {
+        if let Some(cal) = &self.calibration {
+            if self.classes.len() == 2 {
+                out.extend([0.0, z(0)]);
+            } else {
+                out.extend((0..self.coef.len()).map(z));
+            }
+            cal.logits_to_proba(out);
+        } else if self.classes.len() == 2 {
             let p1 = sigmoid(z(0));
             out.push(1.0 - p1);
             out.push(p1);
@@ -481,6 +494,7 @@ impl LogisticValidParams {
             classes,
             coef,
             intercept,
+            calibration: None,
         };
         if model.coef.iter().flatten().any(|v| !v.is_finite()) {
             return Err(Error::Optimizer {

@@ -1,6 +1,7 @@
 //! Model: a fitted feature extractor plus a logistic regression, with the metadata of its
 //! training, saved as one self-describing, versioned JSON file.
 
+mod calibrate;
 mod file;
 mod linfa_traits;
 mod logistic;
@@ -8,6 +9,9 @@ mod params;
 pub mod quantify;
 mod validate;
 
+pub use calibrate::{
+    cross_fit, expected_calibration_error, Calibration, CalibrationError, ReliabilityBin, ECE_BINS,
+};
 pub use linfa::ParamGuard;
 pub use linfa_traits::SparseRecords;
 pub use logistic::{sample_weights, FitReport, LogisticRegression, StopReason};
@@ -42,6 +46,16 @@ pub struct CrossValidation {
     pub macro_f1: f64,
     /// Confusion matrix: `confusion[gold][predicted]`, classes in model order.
     pub confusion: Vec<Vec<usize>>,
+    /// Out-of-fold precision, recall, F1 and support per class, in model order.
+    #[serde(default)]
+    pub per_class: Vec<crate::eval::ClassMetrics>,
+    /// Calibration error of the out-of-fold probabilities before calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ece_uncalibrated: Option<f64>,
+    /// Calibration error and reliability table of the out-of-fold probabilities after
+    /// calibration, cross-fitted (each fold calibrated on the other folds' rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_error: Option<CalibrationError>,
 }
 
 /// Where a model came from.
@@ -77,6 +91,9 @@ pub struct TrainingInfo {
     /// The preset the configuration started from, when one was named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Preset>,
+    /// The automatic search that chose the settings, when one ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::eval::auto::AutoSummary>,
 }
 
 /// A trained model, as stored on disk.
@@ -137,6 +154,9 @@ pub fn encode(labels: &[String]) -> (Vec<String>, Vec<usize>) {
     (classes, y)
 }
 
+/// Fewest rows of every class for [`TrainOptions::calibrate`] to fit a calibration.
+pub const MIN_CALIBRATION_ROWS: usize = 10;
+
 /// How to train a model beyond its [`Config`].
 #[derive(Debug, Clone, Default)]
 pub struct TrainOptions {
@@ -147,6 +167,10 @@ pub struct TrainOptions {
     pub seed: u64,
     /// The preset the configuration came from, recorded in the model.
     pub preset: Option<Preset>,
+    /// Fit a calibration (temperature scaling) on the out-of-fold probabilities and apply it
+    /// to every probability the model gives. Needs `cv`, and at least
+    /// [`MIN_CALIBRATION_ROWS`] rows of every class (else no calibration is fitted).
+    pub calibrate: bool,
 }
 
 /// Trains a model on labelled data: features and classifier on every row, plus
@@ -167,22 +191,56 @@ pub fn train_cv(
             return Err(Error::setting("cv", k.to_string(), "at least 2 folds"));
         }
     }
-    let (features, classifier, fit) = fit(
+    let cv = opts
+        .cv
+        .map(|k| crate::eval::cross_validate(config, &data.texts, &data.labels, k, opts.seed, &[]))
+        .transpose()?;
+    train_with(data, config, opts, cv, None)
+}
+
+/// [`train_cv`] with the cross-validation already done (`cv`, on `data` with `config`, as an
+/// automatic search returns it) and the search's summary to record. When
+/// [`TrainOptions::calibrate`] is set and `cv` is given, the model's probabilities are
+/// calibrated, and the returned out-of-fold probabilities are the cross-fitted calibrated ones.
+pub fn train_with(
+    data: &LabelledData,
+    config: &Config,
+    opts: &TrainOptions,
+    mut cv: Option<crate::eval::CvResult>,
+    search: Option<crate::eval::auto::AutoSummary>,
+) -> Result<(Model, Option<crate::eval::CvResult>), Error> {
+    let (features, mut classifier, fit) = fit(
         &config.features.parts(),
         &config.params,
         &data.texts,
         &data.labels,
     )?;
-    let cv = opts
-        .cv
-        .map(|k| crate::eval::cross_validate(config, &data.texts, &data.labels, k, opts.seed, &[]))
-        .transpose()?;
+    let mut ece_uncalibrated = None;
+    let mut calibration_error = None;
+    if let Some(r) = cv.as_mut() {
+        let (_, y) = encode(&data.labels);
+        // Calibration needs enough out-of-fold rows of every class: with a handful, perfectly
+        // separated folds would make the fitted slope (and the probabilities) extreme.
+        let enough = (0..r.classes.len())
+            .all(|c| y.iter().filter(|&&g| g == c).count() >= MIN_CALIBRATION_ROWS);
+        if opts.calibrate && enough {
+            let cal = Calibration::fit(&r.proba, &y, false)?;
+            ece_uncalibrated = Some(expected_calibration_error(&r.proba, &y).ece);
+            r.proba = cross_fit(&r.proba, &y, &r.fold_of, false);
+            r.pooled = crate::eval::compute(&r.classes, &y, &r.proba, &[]);
+            classifier.calibration = Some(cal);
+        }
+        calibration_error = Some(expected_calibration_error(&r.proba, &y));
+    }
     let cross_validation = cv.as_ref().map(|r| CrossValidation {
         folds: r.folds,
-        seed: opts.seed,
+        seed: r.seed,
         accuracy: r.pooled.accuracy,
         macro_f1: r.pooled.macro_f1,
         confusion: r.pooled.confusion.clone(),
+        per_class: r.pooled.per_class.clone(),
+        ece_uncalibrated,
+        calibration_error: calibration_error.clone(),
     });
     let training = TrainingInfo {
         data_file: data
@@ -203,6 +261,7 @@ pub fn train_cv(
         date: training_date(),
         cross_validation,
         preset: opts.preset,
+        search,
     };
     let mut model = Model::new(features, classifier, training);
     let y = encode(&data.labels).1;
@@ -539,6 +598,7 @@ mod tests {
                 date: "2026-01-01".into(),
                 cross_validation: None,
                 preset: None,
+                search: None,
             },
         )
     }
@@ -594,5 +654,80 @@ mod tests {
             Model::from_slice(p, broken.as_bytes()),
             Err(Error::InvalidModel { reason, .. }) if reason.starts_with("inconsistent model")
         ));
+    }
+
+    /// The fields issue 8 adds: a calibration applied in the model's own probabilities, the
+    /// out-of-fold per-class rates and calibration error, and the search summary; all survive a
+    /// save/load round trip.
+    #[test]
+    fn calibration_and_cv_fields_are_stored_and_applied() {
+        let mut csv = String::from("text,label\n");
+        for i in 0..40 {
+            // Overlapping vocabularies, so the classifier is unsure and calibration matters.
+            csv += &format!("troops tanks talks item{} w{}, military\n", i % 7, i % 3);
+            csv += &format!("talks summit tanks item{} w{}, diplomacy\n", i % 5, i % 4);
+        }
+        let data = LabelledData::from_bytes(
+            Path::new("t.csv"),
+            csv.into_bytes(),
+            &crate::data::LabelSpec::new("text", "label"),
+            &Default::default(),
+        )
+        .unwrap();
+        let config = Preset::Best.config();
+        let opts = TrainOptions {
+            cv: Some(5),
+            calibrate: true,
+            ..Default::default()
+        };
+        let (m, cv) = train_cv(&data, &config, &opts).unwrap();
+        let cal = m.classifier.calibration.clone().expect("calibrated");
+        assert!(cal.slope > 0.0 && cal.slope != 1.0, "{cal:?}");
+        let stored = m.training.cross_validation.clone().unwrap();
+        assert_eq!(stored.per_class.len(), 2);
+        assert_eq!(
+            stored.per_class[0].support + stored.per_class[1].support,
+            80
+        );
+        assert!(stored.ece_uncalibrated.is_some());
+        let ece = stored.calibration_error.clone().unwrap();
+        assert_eq!(ece.bins.iter().map(|b| b.n).sum::<usize>(), 80);
+        assert_eq!(cv.unwrap().proba.len(), 80);
+        // The scorer applies the calibration: equal to calibrating the raw probability.
+        let json = m.to_json().unwrap();
+        let back = Arc::new(Model::from_slice(Path::new("m.json"), json.as_bytes()).unwrap());
+        assert_eq!(back.classifier.calibration, Some(cal.clone()));
+        assert_eq!(
+            back.training
+                .cross_validation
+                .as_ref()
+                .map(|c| c.per_class.len()),
+            Some(2)
+        );
+        let mut raw_model = (*back).clone();
+        raw_model.classifier.calibration = None;
+        let raw_model = Arc::new(raw_model);
+        let (mut p, mut q) = (Vec::new(), Vec::new());
+        back.scorer().unwrap().proba_into("troops talks", &mut p);
+        raw_model
+            .scorer()
+            .unwrap()
+            .proba_into("troops talks", &mut q);
+        cal.apply(&mut q);
+        assert!(
+            (p[0] - q[0]).abs() < 1e-12 && (p[1] - q[1]).abs() < 1e-12,
+            "{p:?} {q:?}"
+        );
+        // Without calibration asked for, none is fitted.
+        let (plain, _) = train_cv(
+            &data,
+            &config,
+            &TrainOptions {
+                cv: Some(5),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(plain.classifier.calibration.is_none());
     }
 }
