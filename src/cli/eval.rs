@@ -154,12 +154,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
 }
 
 fn nested(a: &EvalArgs) -> Result<()> {
-    use framelens::config::{Preset, Recipe};
     use framelens::eval::auto::{self, AutoOptions, SearchSpace};
-    let mut recipe: Recipe = a.recipe.recipe()?;
-    let fixed: Vec<_> = recipe.settings.iter().map(|s| s.key()).collect();
-    recipe.preset = Preset::Best;
-    let start = recipe.build()?;
+    let (start, fixed) = a.recipe.recipe()?.search_start()?;
     let data = a.data.read()?;
     eoutln!("{}", data.summary())?;
     for w in eval::small_class_warnings(&data.labels, a.folds) {

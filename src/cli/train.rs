@@ -90,15 +90,15 @@ pub fn run(a: TrainArgs) -> Result<()> {
             (best.clone(), best, None, Vec::new())
         }
         None => {
-            let mut recipe = a.recipe.recipe()?;
-            let fixed: Vec<_> = recipe.settings.iter().map(|s| s.key()).collect();
+            let recipe = a.recipe.recipe()?;
             let preset = (a.recipe.preset != "default").then_some(recipe.preset);
             let plain = recipe.build()?;
             if auto && preset.is_none() {
-                // The search starts from the preset most accurate on BABE.
-                recipe.preset = framelens::config::Preset::Best;
+                let (start, fixed) = recipe.search_start()?;
+                (start, plain, preset, fixed)
+            } else {
+                (plain.clone(), plain, preset, recipe.fixed_keys())
             }
-            (recipe.build()?, plain, preset, fixed)
         }
     };
     check_out(&a.out, std::slice::from_ref(&a.data.data))?;

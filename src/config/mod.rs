@@ -278,6 +278,7 @@ impl Preset {
                 main,
                 char_wb: (self == Preset::Best).then_some((1, 6)),
             },
+            // ok: the presets' constants are within range, and no input reaches them (tested)
             params: params
                 .check()
                 .expect("the presets' parameters are within range (tested)"),
@@ -657,6 +658,22 @@ impl Recipe {
             c.apply(s)?;
         }
         Ok(c)
+    }
+
+    /// Where the automatic settings search starts: preset best with this recipe's explicit
+    /// settings applied over it, and the keys those settings fix (the search leaves them as
+    /// given).
+    pub fn search_start(&self) -> Result<(Config, Vec<GridKey>), Error> {
+        let start = Recipe {
+            preset: Preset::Best,
+            settings: self.settings.clone(),
+        };
+        Ok((start.build()?, self.fixed_keys()))
+    }
+
+    /// The keys this recipe's explicit settings fix.
+    pub fn fixed_keys(&self) -> Vec<GridKey> {
+        self.settings.iter().map(Setting::key).collect()
     }
 }
 

@@ -163,6 +163,7 @@ impl<W: Write> JsonlSink<W> {
         let keys = layout
             .iter()
             .map(|&c| {
+                // ok: serializing a &str to a Vec cannot fail
                 let mut k = serde_json::to_vec(columns.name(c).as_ref())
                     .expect("a string always serializes");
                 k.push(b':');
