@@ -43,13 +43,7 @@ fn markdown(r: &Report) -> String {
             "Share of sentences per predicted label, % with 95% Wilson interval (count). Input: `{}`.\n",
             r.input
         );
-        let mut head = format!("| {} | documents | sentences |", r.by);
-        let mut rule = "|---|---:|---:|".to_string();
-        for c in &m.classes {
-            let _ = write!(head, " {c} |");
-            rule.push_str("---:|");
-        }
-        let _ = writeln!(s, "{head}\n{rule}");
+        table_head(&r.by, &m.classes, &mut s);
         let row = |g: &GroupSummary, s: &mut String| {
             let _ = write!(s, "| {} | {} | {} |", g.group, g.documents, g.sentences);
             for l in &g.labels {
@@ -182,13 +176,7 @@ fn headline_table(r: &Report, m: &ModelReport, s: &mut String) {
         },
         r.input
     );
-    let mut head = format!("| {} | documents | sentences |", r.by);
-    let mut rule = "|---|---:|---:|".to_string();
-    for c in &m.classes {
-        let _ = write!(head, " {c} |");
-        rule.push_str("---:|");
-    }
-    let _ = writeln!(s, "{head}\n{rule}");
+    table_head(&r.by, &m.classes, s);
     for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
         let name = if g.group == "(all)" {
             "**all**"
@@ -332,4 +320,16 @@ fn csv_long(r: &Report) -> String {
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The Markdown header of a per-group table: the grouping column, documents, sentences, one
+/// column per class.
+fn table_head(by: &str, classes: &[String], s: &mut String) {
+    let mut head = format!("| {by} | documents | sentences |");
+    let mut rule = "|---|---:|---:|".to_string();
+    for c in classes {
+        let _ = write!(head, " {c} |");
+        rule.push_str("---:|");
+    }
+    let _ = writeln!(s, "{head}\n{rule}");
 }
