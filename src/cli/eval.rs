@@ -65,7 +65,7 @@ pub struct EvalArgs {
     /// as given.
     #[arg(long, value_name = "MODE", value_parser = ["auto", "none"])]
     search: Option<String>,
-    /// Time budget of each inner search in seconds. [default: 4 + rows/150, between 5 and 25]
+    /// Work budget of each inner search, in nominal seconds (counted, not timed: results do not depend on the machine). [default: 5 + rows/100, between 6 and 45]
     #[arg(long, value_name = "SECONDS")]
     budget: Option<f64>,
     #[command(flatten)]

@@ -40,7 +40,7 @@ pub struct TrainArgs {
     /// [default: auto with --preset default, else none]
     #[arg(long, value_name = "MODE", value_parser = ["auto", "none"])]
     search: Option<String>,
-    /// Time budget of --search auto in seconds. [default: 4 + rows/150, between 5 and 25]
+    /// Work budget of --search auto, in nominal seconds (counted, not timed: the same data give the same model on any machine; about CPU seconds on one core). [default: 5 + rows/100, between 6 and 45]
     #[arg(long, value_name = "SECONDS")]
     budget: Option<f64>,
     /// Use the best settings of a `framelens eval --save RESULT.json` run (instead of the
@@ -166,13 +166,15 @@ pub fn run(a: TrainArgs) -> Result<()> {
         }
         let s = &found.summary;
         progress!(
-            "search: {} settings cross-validated in {:.1}s{}; picked {} (one-standard-error rule)",
+            "search: {} settings cross-validated in {:.1}s ({:.1} of {:.1} nominal seconds of work{}); picked {} (one-standard-error rule)",
             s.evaluated,
             started.elapsed().as_secs_f64(),
+            s.work_seconds,
+            s.budget_seconds,
             if s.stopped_by_budget {
-                format!(" (stopped by the {:.0}s budget)", s.budget_seconds)
+                ", stopped by the budget"
             } else {
-                String::new()
+                ""
             },
             if s.winner.is_empty() {
                 "the start (preset best)".to_string()

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::config::Config;
 use crate::features::{FeatureExtractor, TfidfConfig};
 pub use crate::model::encode;
+use crate::text::AnalyzerKind;
 use crate::Error;
 pub use metrics::{argmax, compute, mean_std, ClassMetrics, Metrics};
 pub use search::{
@@ -81,6 +82,67 @@ pub struct CvResult {
     pub per_fold: Vec<Metrics>,
     /// Metrics over all out-of-fold predictions pooled.
     pub pooled: Metrics,
+    /// What the cross-validation cost, counted in work rather than time (see [`Work`]).
+    #[serde(default)]
+    pub work: Work,
+}
+
+/// The cost of a cross-validation counted in work, not clock time, so that a search with a
+/// budget makes the same choices on any machine and under any load: bytes analysed per n-gram
+/// order (word and character analyzers apart) and, for the solver, L-BFGS iterations times
+/// the matrix size (stored entries plus columns, per weight block).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    /// Text bytes times n-gram orders analysed by word analyzers.
+    pub word_bytes: f64,
+    /// Text bytes times n-gram orders analysed by character analyzers.
+    pub char_bytes: f64,
+    /// Sum over fits of iterations × (stored entries + columns) × weight blocks.
+    pub solver: f64,
+}
+
+impl Work {
+    // Nanoseconds per unit, fitted by least squares on CPU times of BABE cross-validations
+    // (one thread, release build; see BENCHMARKS.md "Automatic settings").
+    const NS_WORD_BYTE: f64 = 50.0;
+    const NS_CHAR_BYTE: f64 = 65.0;
+    const NS_SOLVER: f64 = 10.0;
+
+    /// The work in nominal seconds: about the CPU seconds it takes on one core of the
+    /// 2-core machine framelens is benchmarked on.
+    pub fn seconds(&self) -> f64 {
+        (self.word_bytes * Self::NS_WORD_BYTE
+            + self.char_bytes * Self::NS_CHAR_BYTE
+            + self.solver * Self::NS_SOLVER)
+            * 1e-9
+    }
+
+    fn add(&mut self, o: &Work) {
+        self.word_bytes += o.word_bytes;
+        self.char_bytes += o.char_bytes;
+        self.solver += o.solver;
+    }
+
+    fn features(parts: &[TfidfConfig], bytes: usize) -> Work {
+        let mut w = Work::default();
+        for p in parts {
+            let (lo, hi) = p.analyzer.ngram_range;
+            let units = (bytes * (hi + 1).saturating_sub(lo)) as f64;
+            match p.analyzer.analyzer {
+                AnalyzerKind::Word => w.word_bytes += units,
+                AnalyzerKind::Char | AnalyzerKind::CharWb => w.char_bytes += units,
+            }
+        }
+        w
+    }
+
+    fn solver(x: &sprs::CsMat<f64>, classes: usize, iterations: u64) -> Work {
+        let blocks = if classes == 2 { 1 } else { classes };
+        Work {
+            solver: iterations as f64 * (x.nnz() + x.cols()) as f64 * blocks as f64,
+            ..Work::default()
+        }
+    }
 }
 
 impl CvResult {
@@ -189,8 +251,18 @@ pub fn cross_validate_many(
     }
     // probas[config][fold] = (test rows, probabilities)
     let mut probas: Vec<Vec<FoldProba>> = vec![Vec::new(); configs.len()];
+    let mut works = vec![Work::default(); configs.len()];
+    let bytes: usize = texts.iter().map(String::len).sum();
     for group in &groups {
-        let per_fold: Vec<Vec<FoldProba>> = (0..folds)
+        // Each fold analyses every text once (training and test rows); the shared feature
+        // work is counted to the group's first configuration.
+        let parts = configs[group[0]].features.parts();
+        let mut feature_work = Work::features(&parts, bytes);
+        for _ in 1..folds {
+            feature_work.add(&Work::features(&parts, bytes));
+        }
+        works[group[0]].add(&feature_work);
+        let per_fold: Vec<Vec<(FoldProba, Work)>> = (0..folds)
             .into_par_iter()
             .map(|f| {
                 let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
@@ -199,36 +271,32 @@ pub fn cross_validate_many(
                     fold: f + 1,
                     source: Box::new(source),
                 };
-                let (x, train_y, x_test) = fold_matrices(
-                    &configs[group[0]].features.parts(),
-                    texts,
-                    &y,
-                    classes.len(),
-                    &train,
-                    &test,
-                )
-                .map_err(err)?;
+                let (x, train_y, x_test) =
+                    fold_matrices(&parts, texts, &y, classes.len(), &train, &test).map_err(err)?;
                 group
                     .iter()
                     .map(|&ci| {
-                        let (clf, _) = configs[ci]
+                        let (clf, report) = configs[ci]
                             .params
                             .fit(&x, &train_y, classes.clone())
                             .map_err(err)?;
-                        Ok((test.clone(), clf.predict_proba(&x_test)))
+                        let work = Work::solver(&x, classes.len(), report.iterations);
+                        Ok(((test.clone(), clf.predict_proba(&x_test)), work))
                     })
                     .collect::<Result<Vec<_>, Error>>()
             })
             .collect::<Result<_, _>>()?;
         for fold_results in per_fold {
-            for (k, r) in fold_results.into_iter().enumerate() {
+            for (k, (r, work)) in fold_results.into_iter().enumerate() {
                 probas[group[k]].push(r);
+                works[group[k]].add(&work);
             }
         }
     }
     Ok(probas
         .into_iter()
-        .map(|parts| {
+        .zip(works)
+        .map(|(parts, work)| {
             let mut proba = vec![Vec::new(); y.len()];
             let mut per_fold = Vec::with_capacity(folds);
             for (test, p) in parts {
@@ -247,6 +315,7 @@ pub fn cross_validate_many(
                 proba,
                 per_fold,
                 pooled,
+                work,
             }
         })
         .collect())

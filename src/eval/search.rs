@@ -8,7 +8,7 @@ use super::{compute, cross_validate_many, encode, learning_curve, stratified_fol
 use super::{CurvePoint, CvResult, Metrics};
 use crate::config::{Config, Grid};
 use crate::data::LabelledData;
-use crate::model::Model;
+use crate::model::{self, Model};
 use crate::Error;
 
 /// How to search.
@@ -129,6 +129,36 @@ pub struct SearchResult {
     pub best: Config,
     /// Learning curve of the best setting.
     pub learning_curve: Option<Vec<CurvePoint>>,
+    /// Calibration of the best setting's out-of-fold probabilities.
+    #[serde(default)]
+    pub calibration: Option<OutOfFoldCalibration>,
+}
+
+/// How well out-of-fold probabilities are calibrated, before and after the temperature scaling
+/// `train` fits on them (cross-fitted: each fold calibrated on the other folds' rows).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutOfFoldCalibration {
+    /// Expected calibration error of the probabilities as the classifier gives them.
+    pub uncalibrated: model::CalibrationError,
+    /// The same after cross-fitted temperature scaling; `None` when a class has fewer rows
+    /// than calibration needs (`train` then stores no calibration either).
+    pub calibrated: Option<model::CalibrationError>,
+}
+
+impl OutOfFoldCalibration {
+    /// Measures `cv`'s out-of-fold probabilities.
+    pub fn of(cv: &CvResult, labels: &[String]) -> OutOfFoldCalibration {
+        let (_, y) = encode(labels);
+        let enough = (0..cv.classes.len())
+            .all(|c| y.iter().filter(|&&g| g == c).count() >= model::MIN_CALIBRATION_ROWS);
+        OutOfFoldCalibration {
+            uncalibrated: model::expected_calibration_error(&cv.proba, &y),
+            calibrated: enough.then(|| {
+                let p = model::cross_fit(&cv.proba, &y, &cv.fold_of, false);
+                model::expected_calibration_error(&p, &y)
+            }),
+        }
+    }
 }
 
 /// A search's result and the out-of-fold predictions of its best setting.
@@ -225,11 +255,16 @@ pub fn search(
         best_index,
         results,
         learning_curve: curve,
+        calibration: None,
     };
     let best_cv = cvs
         .into_iter()
         .nth(best_index)
         .ok_or_else(|| Error::inconsistent("evaluation", "no result for the best setting"))?;
+    let result = SearchResult {
+        calibration: Some(OutOfFoldCalibration::of(&best_cv, &data.labels)),
+        ..result
+    };
     Ok(Search { result, best_cv })
 }
 
@@ -388,6 +423,10 @@ pub struct HeldOut {
     pub metrics: Metrics,
     /// Rows left out because the model does not know their label, by label.
     pub unknown_labels: std::collections::BTreeMap<String, usize>,
+    /// Calibration of the model's probabilities (calibrated if the model carries a
+    /// calibration) on these rows.
+    #[serde(default)]
+    pub calibration: Option<model::CalibrationError>,
     /// Gold class index of each evaluated row.
     #[serde(skip)]
     pub gold: Vec<usize>,
@@ -410,6 +449,7 @@ pub fn held_out(model: &Model, data: &LabelledData, f_avg: &[String]) -> Result<
         classes: classes.clone(),
         metrics: compute(&classes, &[], &[], &f_avg),
         unknown_labels: Default::default(),
+        calibration: None,
         gold: Vec::new(),
         rows: Vec::new(),
         proba: Vec::new(),
@@ -433,6 +473,7 @@ pub fn held_out(model: &Model, data: &LabelledData, f_avg: &[String]) -> Result<
         });
     }
     out.metrics = compute(&classes, &out.gold, &out.proba, &f_avg);
+    out.calibration = Some(model::expected_calibration_error(&out.proba, &out.gold));
     Ok(out)
 }
 

@@ -71,6 +71,27 @@ impl SearchResult {
             &e.pooled,
             "out-of-fold, pooled",
         ));
+        if let Some(c) = &self.calibration {
+            match &c.calibrated {
+                Some(cal) => {
+                    let _ = writeln!(
+                        s,
+                        "\ncalibration (best setting): out-of-fold expected calibration error {:.4} after temperature scaling as `train` fits it (cross-fitted), {:.4} before",
+                        cal.ece, c.uncalibrated.ece
+                    );
+                    s.push_str(&super::auto::reliability_table(cal));
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "\ncalibration (best setting): out-of-fold expected calibration error {:.4} (not calibrated: a class has fewer than {} rows)",
+                        c.uncalibrated.ece,
+                        crate::model::MIN_CALIBRATION_ROWS
+                    );
+                    s.push_str(&super::auto::reliability_table(&c.uncalibrated));
+                }
+            }
+        }
         if let Some(curve) = &self.learning_curve {
             let _ = writeln!(
                 s,
@@ -119,6 +140,14 @@ impl HeldOut {
         let _ = writeln!(s, "log-loss     {:.4}", m.log_loss);
         let _ = writeln!(s, "Brier        {:.4}", m.brier);
         s.push_str(&per_class_table(&self.classes, m, "held-out"));
+        if let Some(c) = &self.calibration {
+            let _ = writeln!(
+                s,
+                "\ncalibration: expected calibration error {:.4} of the model's probabilities on these rows",
+                c.ece
+            );
+            s.push_str(&super::auto::reliability_table(c));
+        }
         s
     }
 }
