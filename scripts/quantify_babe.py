@@ -35,6 +35,7 @@ from collections import Counter
 DEFAULT_DATA = "../shared/data/babe/babe_sg2.csv"
 EST = ["classify_count", "probability_average", "adjusted_count", "probability_adjusted", "em"]
 POS = "Biased"
+REUSE = False  # --reuse: keep the models already in --workdir (same data and options)
 
 
 def fail(msg):
@@ -75,17 +76,34 @@ def experiment(fl, wd, name, train_rows, test_rows, train_opts):
     model, scores = os.path.join(wd, f"{name}.json"), os.path.join(wd, f"{name}_scores.csv")
     write_csv(tr, train_rows)
     write_csv(te, test_rows)
-    run([fl, "train", "--data", tr, "--delimiter", ";", "--text", "text", "--label",
-         "label_bias", "--cv", "5", "--out", model] + train_opts)
+    if not (REUSE and os.path.isfile(model)):
+        run([fl, "train", "--data", tr, "--delimiter", ";", "--text", "text", "--label",
+             "label_bias", "--cv", "5", "--out", model] + train_opts)
     run([fl, "score", "--model", model, "--no-split", "--delimiter", ";", "--text", "text",
          "--source", "outlet", "--doc", "news_link", "--out", scores, te])
     rep = json.loads(run([fl, "report", scores, "--model", model, "--format", "json"]))
     m = rep["models"][0]
+    # The classifier's rates on the scored rows (from the gold labels) beside its cross-validated
+    # rates, stored in the model: what the corrections assume is the same in every outlet.
+    mj = json.load(open(model, encoding="utf-8"))
+    classes = mj["classifier"]["classes"]
+    conf = mj["training"]["cross_validation"]["confusion"]
+    b, nb = classes.index(POS), 1 - classes.index(POS)
+    cv_rates = (conf[b][b] / sum(conf[b]), conf[nb][b] / sum(conf[nb]))
+    gold_of = {r["text"].strip(): r["label_bias"] for r in test_rows}
+    with open(scores, encoding="utf-8", newline="") as f:
+        srows = list(csv.DictReader(f))
+    col = next(c for c in srows[0] if c.endswith("_label"))
     out = {}
     for g in m["groups"]:
         gold_rows = [r for r in test_rows if r["outlet"] == g["group"]]
         gold = sum(r["label_bias"] == POS for r in gold_rows) / len(gold_rows)
         lab = next(l for l in g["labels"] if l["label"] == POS)
+        pairs = [(gold_of.get(r["text"].strip()), r[col]) for r in srows if r["source"] == g["group"]]
+        pos = [p for t, p in pairs if t == POS]
+        neg = [p for t, p in pairs if t is not None and t != POS]
+        rates = (sum(p == POS for p in pos) / max(len(pos), 1), sum(p == POS for p in neg) / max(len(neg), 1))
+        lab = dict(lab, _rates=rates, _cv_rates=cv_rates)
         out[g["group"]] = (gold, lab, g)
     return out, m
 
@@ -116,6 +134,13 @@ def table(results, title):
     mae, head, cov = summary(results)
     print("| **MAE** | | | " + " | ".join(f"{mae[e]:.3f}" for e in EST)
           + f" | {head:.3f} | {cov} of {len(results)} |")
+    print(f"\nThe classifier's rates in each outlet (from its gold labels) against its cross-validated rates "
+          f"(what the adjusted estimates assume in every outlet):\n")
+    print("| outlet | recall of Biased (CV) | false-positive rate (CV) |")
+    print("|---|---:|---:|")
+    for o, (gold, l, g) in sorted(results.items(), key=lambda kv: -kv[1][2]["sentences"]):
+        (tpr, fpr), (ctpr, cfpr) = l["_rates"], l["_cv_rates"]
+        print(f"| {o} | {tpr:.3f} ({ctpr:.3f}) | {fpr:.3f} ({cfpr:.3f}) |")
 
 
 def main():
@@ -124,8 +149,12 @@ def main():
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--workdir")
     ap.add_argument("--designs", default="heldout,within,foxmsnbc")
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse models already trained in --workdir (same data and options)")
     ap.add_argument("train_opts", nargs="*")
     a = ap.parse_args()
+    global REUSE
+    REUSE = a.reuse
     if not os.path.isfile(a.framelens):
         fail(f"no framelens binary at {a.framelens} (cargo build --release)")
     rows = load(a.data)
