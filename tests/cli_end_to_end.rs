@@ -1245,3 +1245,73 @@ fn report_with_the_model_corrects_and_warns() {
     let e = d.err(&["report", "scores.csv", "--model", "other/stance.json"]);
     assert!(e.stderr.contains("classes"), "{}", e.stderr);
 }
+
+// ---------------------------------------------------------------- automatic settings
+
+/// Default `train` searches, and the model file records what it did: the space, the winner,
+/// the top settings with their cross-validated scores, the work done against the budget, the
+/// out-of-fold error and calibration, and the statistics the report's corrections need. The
+/// budget is counted, not timed, so a search stopped by it gives the same file twice.
+#[test]
+fn default_train_records_search_error_and_calibration_and_is_reproducible() {
+    let d = Dir::new();
+    d.labels();
+    let train = |out: &str, budget: &str| {
+        d.ok(&[
+            "train",
+            "--data",
+            LABELS,
+            "--text",
+            "text",
+            "--label",
+            "stance",
+            "--skip-label",
+            "No agreement",
+            "--budget",
+            budget,
+            "--out",
+            out,
+        ])
+    };
+    let o = train("a.json", "1000");
+    assert!(o.stdout.contains("search: "), "{}", o.stdout);
+    let m: Value = serde_json::from_str(&d.read_string("a.json")).unwrap();
+    let s = &m["training"]["search"];
+    assert!(s["space"].as_array().unwrap().len() >= 5, "{s}");
+    assert!(s["evaluated"].as_u64().unwrap() > 1, "{s}");
+    assert_eq!(s["stopped_by_budget"], false);
+    assert!(s["work_seconds"].as_f64().unwrap() > 0.0);
+    assert!(s["work_seconds"].as_f64().unwrap() <= s["budget_seconds"].as_f64().unwrap());
+    assert!(s["winner"].is_array() && s["rule"].as_str().unwrap().contains("standard error"));
+    let top = s["top"].as_array().unwrap();
+    assert!(!top.is_empty() && top.len() <= 10);
+    let means: Vec<f64> = top
+        .iter()
+        .map(|t| t["macro_f1"][0].as_f64().unwrap())
+        .collect();
+    assert!(means.windows(2).all(|w| w[0] >= w[1]), "{means:?}");
+    let cv = &m["training"]["cross_validation"];
+    let confusion: u64 = cv["confusion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()))
+        .sum();
+    assert_eq!(confusion, 25);
+    assert_eq!(cv["per_class"].as_array().unwrap().len(), 3);
+    assert!(cv["calibration_error"]["ece"].as_f64().is_some());
+    assert!(m["quantify"].is_object(), "no statistics for the report");
+
+    // A budget that stops the search part-way: the same model twice.
+    let half = format!("{}", s["work_seconds"].as_f64().unwrap() / 2.0);
+    train("b.json", &half);
+    train("c.json", &half);
+    let strip = |f: &str| {
+        let mut v: Value = serde_json::from_str(&d.read_string(f)).unwrap();
+        v["training"]["date"] = Value::Null;
+        v
+    };
+    let (b, c) = (strip("b.json"), strip("c.json"));
+    assert_eq!(b["training"]["search"]["stopped_by_budget"], true);
+    assert_eq!(b, c);
+}
