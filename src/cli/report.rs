@@ -15,6 +15,8 @@ enum FormatArg {
     Md,
     Csv,
     Json,
+    /// One self-contained HTML page with charts (inline SVG; no scripts, no network requests)
+    Html,
 }
 
 const AFTER_HELP: &str = "\
@@ -32,6 +34,7 @@ training data. Without --model the shares are of predicted labels, uncorrected.
 Examples:
   framelens report scores.csv
   framelens report scores.csv --model stance.json --format json --out report.json
+  framelens report scores.csv --model stance.json --format html --out report.html
   framelens report scores.jsonl --model-name stance --format csv --out stance_by_source.csv
   # frames within each predicted stance
   framelens report scores.csv --by stance_label --model-name frame
@@ -97,6 +100,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
             FormatArg::Md => ReportFormat::Markdown,
             FormatArg::Csv => ReportFormat::Csv,
             FormatArg::Json => ReportFormat::Json,
+            FormatArg::Html => ReportFormat::Html,
         },
     );
     match &a.out {

@@ -7,6 +7,7 @@
 //! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
 pub mod estimate;
+pub mod html;
 mod render;
 
 pub use estimate::{

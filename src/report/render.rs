@@ -1,4 +1,4 @@
-//! Report output: Markdown tables, a long-format CSV, or JSON.
+//! Report output: Markdown tables, a long-format CSV, JSON, or an HTML page.
 
 use std::fmt::Write as _;
 
@@ -13,6 +13,8 @@ pub enum ReportFormat {
     Csv,
     /// The full report as JSON.
     Json,
+    /// One self-contained HTML page with charts (inline SVG, no network requests).
+    Html,
 }
 
 /// Renders a report.
@@ -20,6 +22,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
     match format {
         ReportFormat::Markdown => markdown(report),
         ReportFormat::Csv => csv_long(report),
+        ReportFormat::Html => super::html::html(report),
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(report)
                 .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
