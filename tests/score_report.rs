@@ -277,6 +277,37 @@ fn split_keep_copies_columns_into_the_labelling_sheet() {
 }
 
 #[test]
+fn demo_html_writes_the_report_page_and_report_format_html_gives_the_same() {
+    let d = Dir::new();
+    let o = d.ok(&["demo", "--keep", "k", "--html", "demo.html"]);
+    assert!(o.stdout.contains("HTML report: demo.html"), "{}", o.stdout);
+    let page = d.read_string("demo.html");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for source in [
+        "antiempire",
+        "express",
+        "greatpowerrelations",
+        "guardian",
+        "inosmi",
+    ] {
+        assert!(page.contains(source), "{source}");
+    }
+    assert!(!page.contains("<script") && !page.contains("http"));
+    // `report --format html` on the kept scores gives the same page, but for its input line.
+    let page2 = d
+        .ok(&["report", "k/scores.csv", "--format", "html"])
+        .stdout
+        .replace(
+            "<code>k/scores.csv</code>",
+            "<code>the five seed articles (bundled)</code>",
+        );
+    assert_eq!(page2, page);
+    // A directory where the page should go is refused before any work.
+    d.create_dir("adir");
+    d.err(&["demo", "--html", "adir"]).stderr_has(&["adir"]);
+}
+
+#[test]
 fn demo_keep_creates_the_directory_and_its_scores_give_the_same_report() {
     let d = Dir::new();
     let plain = d.ok(&["demo"]).stdout;

@@ -64,9 +64,15 @@ pub struct DemoArgs {
     /// (created when it does not exist).
     #[arg(long, value_name = "DIR")]
     keep: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page with charts to FILE (atomically)
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 pub fn run(a: DemoArgs) -> Result<()> {
+    if let Some(p) = &a.html {
+        super::check_out(p, &[])?;
+    }
     let mut models = Vec::new();
     for (name, json) in MODELS {
         let path = PathBuf::from(format!("{name}.json"));
@@ -100,6 +106,11 @@ pub fn run(a: DemoArgs) -> Result<()> {
     std::io::stdout()
         .lock()
         .write_all(report::render(&r, ReportFormat::Markdown).as_bytes())?;
+    if let Some(p) = &a.html {
+        framelens::io::write_atomic(p, report::render(&r, ReportFormat::Html).as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
+        outln!("HTML report: {}", p.display())?;
+    }
     if let (Some(dir), Some(scores)) = (&a.keep, kept) {
         outln!(
             "Scores: {}; models: {}/stance.json, {}/frame.json.",

@@ -228,9 +228,9 @@ fn stacked_bars(m: &ModelReport, s: &mut String) {
 /// as a whisker, on a 0–100% axis.
 fn dot_plot(m: &ModelReport, s: &mut String) {
     let rows = groups_and_all(m);
-    let (label_w, plot_w, row_h) = (190.0, 260.0, 22.0);
+    let (label_w, plot_w, row_h) = (170.0, 300.0, 22.0);
     let panel_h = 28.0 + row_h * rows.len() as f64 + 24.0;
-    let per_row = 3usize;
+    let per_row = 2usize;
     let panels = m.classes.len();
     let lines = panels.div_ceil(per_row);
     let panel_w = label_w + plot_w + 30.0;
