@@ -131,6 +131,7 @@ fn model_section(r: &Report, m: &ModelReport, s: &mut String) {
     dot_plot(m, s);
     s.push_str("</div>\n");
     headline_table(r, m, s);
+    pairwise_table(r, m, s);
     if let Some(c) = &m.chi_square {
         let _ = writeln!(
             s,
@@ -299,6 +300,43 @@ fn dot_plot(m: &ModelReport, s: &mut String) {
         }
     }
     s.push_str("</svg>");
+}
+
+fn pairwise_table(r: &Report, m: &ModelReport, s: &mut String) {
+    let Some(first) = m.pairwise.first() else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "<h3>Pairwise differences</h3>\n<p class=\"note\">Difference of the <code>{}</code> shares \
+         ({} a − b), percentage points, with 95% bootstrap intervals; p-values Holm-adjusted over \
+         the pairs of each label; <strong>bold</strong>: adjusted p &lt; 0.05. Groups with fewer \
+         than 3 documents are left out.</p>\n<table>\n<tr><th>label</th><th>a</th><th>b</th>\
+         <th>difference</th><th>95% interval</th><th>p</th><th>p (Holm)</th></tr>",
+        escape(first.estimator),
+        escape(&r.by)
+    );
+    for d in &m.pairwise {
+        let (o, c) = if d.p_holm < 0.05 {
+            ("<strong>", "</strong>")
+        } else {
+            ("", "")
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{o}{:+.1}{c}</td><td>{:+.1} to {:+.1}</td>\
+             <td>{:.3}</td><td>{o}{:.3}{c}</td></tr>",
+            escape(&d.label),
+            escape(&d.a),
+            escape(&d.b),
+            100.0 * d.difference,
+            100.0 * d.ci_low,
+            100.0 * d.ci_high,
+            d.p_value,
+            d.p_holm
+        );
+    }
+    s.push_str("</table>\n");
 }
 
 fn headline_table(r: &Report, m: &ModelReport, s: &mut String) {

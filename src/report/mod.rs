@@ -8,6 +8,7 @@
 
 pub mod estimate;
 pub mod html;
+pub mod pairwise;
 mod render;
 
 pub use estimate::{
@@ -103,6 +104,9 @@ pub struct ModelReport {
     pub overall: GroupSummary,
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
+    /// Every pair of groups with at least 3 documents, per label: the difference of their
+    /// headline shares with a bootstrap interval and Holm-adjusted p-values.
+    pub pairwise: Vec<pairwise::PairDifference>,
     /// Whether the model's training statistics were given to correct the shares.
     pub corrected: bool,
     /// The model's cross-validated macro-F1, when known.
@@ -682,8 +686,22 @@ fn summarise_model(
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     });
+    let group_docs: Vec<(String, Vec<Vec<Vec<f64>>>)> = tally
+        .iter()
+        .map(|(g, t)| (g.clone(), t.probs.values().cloned().collect()))
+        .collect();
+    let refs: Vec<(&str, &[Vec<Vec<f64>>])> = group_docs
+        .iter()
+        .map(|(g, d)| (g.as_str(), d.as_slice()))
+        .collect();
+    let mut pairwise = pairwise::pairwise(&refs, &classes, stats, headline, seed);
+    if pairwise.is_empty() && headline != 0 {
+        // The headline estimator is unavailable in some group: compare classify-and-count.
+        pairwise = pairwise::pairwise(&refs, &classes, stats, 0, seed);
+    }
     ModelReport {
         name: columns.name.clone(),
+        pairwise,
         groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
         overall: summarise("(all)", &all),
         chi_square: chi_square(&table),

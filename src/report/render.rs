@@ -109,6 +109,7 @@ fn markdown(r: &Report) -> String {
             }
             s.push('\n');
         }
+        pairwise_table(r, m, &mut s);
         match &m.chi_square {
             Some(c) => {
                 let verdict = if c.p_value < 0.05 {
@@ -159,6 +160,50 @@ fn markdown(r: &Report) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Pairwise differences of the headline shares, per label.
+fn pairwise_table(r: &Report, m: &ModelReport, s: &mut String) {
+    let Some(first) = m.pairwise.first() else {
+        if m.groups.len() >= 2 {
+            let _ = writeln!(
+                s,
+                "\nPairwise comparisons: none (they need at least two groups with 3 or more documents each)."
+            );
+        }
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "\nPairwise differences of the `{}` shares, percentage points ({} a − b), with 95% bootstrap intervals (documents resampled) and p-values Holm-adjusted over the pairs of each label{}:\n",
+        first.estimator,
+        r.by,
+        if m.groups.iter().any(|g| g.documents < super::estimate::MIN_DOCUMENTS) {
+            "; groups with fewer than 3 documents are left out"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| label | a | b | difference | 95% interval | p | p (Holm) |\n|---|---|---|---:|---|---:|---:|"
+    );
+    for d in &m.pairwise {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {:+.1} | {:+.1} to {:+.1} | {:.3} | {:.3}{} |",
+            d.label,
+            d.a,
+            d.b,
+            100.0 * d.difference,
+            100.0 * d.ci_low,
+            100.0 * d.ci_high,
+            d.p_value,
+            d.p_holm,
+            if d.p_holm < 0.05 { " *" } else { "" }
+        );
+    }
+    let _ = writeln!(s, "\n`*` Holm-adjusted p < 0.05.");
 }
 
 /// The estimates the report leads with, and every estimator's value.

@@ -1,0 +1,229 @@
+//! Outlet against outlet: for each label, the difference of two groups' headline shares with a
+//! 95% bootstrap interval and a bootstrap p-value, Holm-adjusted over the pairs of the label.
+//!
+//! Each replicate resamples every group's documents with replacement (groups have disjoint
+//! documents) and, for the adjusted estimators, the cross-validation rows behind the confusion
+//! rates once for all groups: the same classifier scored them all, so its error is shared.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::estimate::{estimate, quantile, Documents, BOOTSTRAP, ESTIMATORS, MIN_DOCUMENTS};
+use crate::model::quantify::QuantifyStats;
+
+/// One label's difference between two groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairDifference {
+    /// The label.
+    pub label: String,
+    /// First group.
+    pub a: String,
+    /// Second group.
+    pub b: String,
+    /// The estimator compared (the headline's).
+    pub estimator: &'static str,
+    /// Share in `a` minus share in `b`.
+    pub difference: f64,
+    /// Lower bound of the 95% percentile bootstrap interval of the difference.
+    pub ci_low: f64,
+    /// Upper bound.
+    pub ci_high: f64,
+    /// Two-sided bootstrap p-value of "no difference": twice the smaller share of replicates on
+    /// either side of 0, with the +1 correction (Davison & Hinkley 1997), at most 1.
+    pub p_value: f64,
+    /// The p-value adjusted by Holm's step-down method over the pairs of this label.
+    pub p_holm: f64,
+}
+
+/// Holm's step-down adjustment of `p` (in the given order), as statsmodels'
+/// `multipletests(p, method="holm")`.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let mut out = vec![0.0; m];
+    let mut running = 0.0f64;
+    for (rank, &i) in order.iter().enumerate() {
+        let adj = ((m - rank) as f64 * p[i]).min(1.0);
+        running = running.max(adj);
+        out[i] = running;
+    }
+    out
+}
+
+/// Two-sided bootstrap p-value of a zero difference from replicates of the difference.
+pub fn bootstrap_p(diffs: &[f64]) -> f64 {
+    let n = diffs.len() as f64;
+    let below = diffs.iter().filter(|d| **d <= 0.0).count() as f64;
+    let above = diffs.iter().filter(|d| **d >= 0.0).count() as f64;
+    (2.0 * (below.min(above) + 1.0) / (n + 1.0)).min(1.0)
+}
+
+/// Every pair of `groups` (name, documents) with at least [`MIN_DOCUMENTS`] documents each,
+/// for every class, by estimator `which` (index into [`ESTIMATORS`]). Seeded.
+pub fn pairwise(
+    groups: &[(&str, &Documents)],
+    classes: &[String],
+    stats: Option<&QuantifyStats>,
+    which: usize,
+    seed: u64,
+) -> Vec<PairDifference> {
+    let k = classes.len();
+    let rates = stats.and_then(QuantifyStats::rates);
+    let usable: Vec<(&str, Vec<&Vec<Vec<f64>>>)> = groups
+        .iter()
+        .map(|(g, d)| (*g, d.iter().filter(|d| !d.is_empty()).collect::<Vec<_>>()))
+        .filter(|(_, d)| d.len() >= MIN_DOCUMENTS)
+        .collect();
+    if usable.len() < 2 {
+        return Vec::new();
+    }
+    let point: Vec<Option<Vec<f64>>> = usable
+        .iter()
+        .map(|(_, d)| {
+            let docs: Vec<Vec<Vec<f64>>> = d.iter().map(|x| (*x).clone()).collect();
+            estimate(which, &docs, k, stats, rates.as_ref()).map(|s| s.shares)
+        })
+        .collect();
+    if point.iter().any(Option::is_none) {
+        return Vec::new();
+    }
+    let has_rates = stats.is_some_and(QuantifyStats::has_rates);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // reps[group][replicate][class]
+    let mut reps: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(BOOTSTRAP); usable.len()];
+    for _ in 0..BOOTSTRAP {
+        let rates = match stats {
+            Some(s) if has_rates => s.rates_with(|g, _| rng.gen_range(0..s.oof[g].len())),
+            _ => None,
+        };
+        for ((_, d), r) in usable.iter().zip(reps.iter_mut()) {
+            let m = d.len();
+            let sample: Vec<Vec<Vec<f64>>> =
+                (0..m).map(|_| d[rng.gen_range(0..m)].clone()).collect();
+            match estimate(which, &sample, k, stats, rates.as_ref()) {
+                Some(s) => r.push(s.shares),
+                None => return Vec::new(),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (c, label) in classes.iter().enumerate() {
+        let first = out.len();
+        for i in 0..usable.len() {
+            for j in i + 1..usable.len() {
+                let (Some(pa), Some(pb)) = (&point[i], &point[j]) else {
+                    continue;
+                };
+                let mut diffs: Vec<f64> = reps[i]
+                    .iter()
+                    .zip(&reps[j])
+                    .map(|(a, b)| a[c] - b[c])
+                    .collect();
+                diffs.sort_by(f64::total_cmp);
+                out.push(PairDifference {
+                    label: label.clone(),
+                    a: usable[i].0.to_string(),
+                    b: usable[j].0.to_string(),
+                    estimator: ESTIMATORS[which],
+                    difference: pa[c] - pb[c],
+                    ci_low: quantile(&diffs, 0.025),
+                    ci_high: quantile(&diffs, 0.975),
+                    p_value: bootstrap_p(&diffs),
+                    p_holm: f64::NAN,
+                });
+            }
+        }
+        let p: Vec<f64> = out[first..].iter().map(|d| d.p_value).collect();
+        for (d, adj) in out[first..].iter_mut().zip(holm(&p)) {
+            d.p_holm = adj;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Holm against statsmodels 0.15.0 `multipletests(method="holm")`: expected values in
+    /// `tests/fixtures/holm.json`, written by `scripts/pairwise_reference.py`.
+    #[test]
+    fn holm_matches_statsmodels() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let f: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("tests/fixtures/holm.json")).unwrap(),
+        )
+        .unwrap();
+        let cases = f["cases"].as_array().unwrap();
+        assert!(cases.len() >= 3);
+        for case in cases {
+            let p: Vec<f64> = serde_json::from_value(case["p"].clone()).unwrap();
+            let want: Vec<f64> = serde_json::from_value(case["holm"].clone()).unwrap();
+            let got = holm(&p);
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-12, "{p:?}: {got:?} vs {want:?}");
+            }
+        }
+    }
+
+    fn doc(labels: &[usize]) -> Vec<Vec<f64>> {
+        labels
+            .iter()
+            .map(|&l| {
+                if l == 1 {
+                    vec![0.1, 0.9]
+                } else {
+                    vec![0.9, 0.1]
+                }
+            })
+            .collect()
+    }
+
+    /// Two groups whose documents differ a lot: a significant difference whose interval
+    /// excludes 0; two groups drawn alike: p large, interval around 0. Same seed, same result.
+    #[test]
+    fn differences_intervals_and_p_values() {
+        let classes = vec!["no".to_string(), "yes".to_string()];
+        let high: Vec<Vec<Vec<f64>>> = (0..8).map(|i| doc(&[1, 1, 1, (i % 2)])).collect();
+        let low: Vec<Vec<Vec<f64>>> = (0..8).map(|i| doc(&[0, 0, 0, (i % 2)])).collect();
+        let high2: Vec<Vec<Vec<f64>>> = (0..8).map(|i| doc(&[1, 1, (i % 2), 1])).collect();
+        let groups = [
+            ("high", &high[..]),
+            ("low", &low[..]),
+            ("high2", &high2[..]),
+        ];
+        let d = pairwise(&groups, &classes, None, 0, 7);
+        assert_eq!(d.len(), 6, "3 pairs × 2 labels");
+        let get = |a: &str, b: &str| {
+            d.iter()
+                .find(|x| x.label == "yes" && x.a == a && x.b == b)
+                .unwrap()
+        };
+        let hl = get("high", "low");
+        assert!((hl.difference - 0.75).abs() < 1e-12);
+        assert!(hl.ci_low > 0.5 && hl.ci_high <= 1.0, "{hl:?}");
+        assert!(hl.p_value < 0.01 && hl.p_holm >= hl.p_value);
+        let hh = get("high", "high2");
+        assert!(hh.ci_low < 0.0 && hh.ci_high > 0.0, "{hh:?}");
+        assert!(hh.p_value > 0.2);
+        // The "no" label mirrors "yes".
+        let no = d
+            .iter()
+            .find(|x| x.label == "no" && x.a == "high" && x.b == "low")
+            .unwrap();
+        assert!((no.difference + 0.75).abs() < 1e-12);
+        assert_eq!(d, pairwise(&groups, &classes, None, 0, 7));
+        // Fewer than 3 documents: the group is left out.
+        let two = &high[..2];
+        assert!(pairwise(&[("a", two), ("b", &low[..])], &classes, None, 0, 7).is_empty());
+    }
+
+    #[test]
+    fn bootstrap_p_is_two_sided_and_never_zero() {
+        assert!((bootstrap_p(&[1.0; 999]) - 2.0 / 1000.0).abs() < 1e-15);
+        let half: Vec<f64> = (0..1000).map(|i| i as f64 - 499.5).collect();
+        assert_eq!(bootstrap_p(&half), 1.0);
+    }
+}
