@@ -1315,3 +1315,83 @@ fn default_train_records_search_error_and_calibration_and_is_reproducible() {
     assert_eq!(b["training"]["search"]["stopped_by_budget"], true);
     assert_eq!(b, c);
 }
+
+// ---------------------------------------------------------------- explain
+
+/// `explain` as JSON: per class, the intercept plus the contributions give the logit, and the
+/// logits give the probabilities `score` writes for the same sentence.
+#[test]
+fn explain_contributions_add_up_to_the_scored_probabilities() {
+    let d = setup();
+    let sentence = "Russian aggression continued on Monday.";
+    let o = d.ok(&[
+        "explain",
+        "--model",
+        "stance.json",
+        "--format",
+        "json",
+        sentence,
+    ]);
+    let e: Value = serde_json::from_str(o.stdout.trim()).unwrap();
+    assert_eq!(e["text"], sentence);
+    assert_eq!(e["predicted"], "anti_kremlin");
+    let classes = e["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 3);
+    let mut logits = Vec::new();
+    for c in classes {
+        let sum: f64 = c["intercept"].as_f64().unwrap()
+            + c["contributions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["contribution"].as_f64().unwrap())
+                .sum::<f64>();
+        assert!((sum - c["logit"].as_f64().unwrap()).abs() < 1e-9);
+        logits.push(c["logit"].as_f64().unwrap());
+    }
+    // The fixture's model is uncalibrated: softmax of the logits.
+    assert!(e["calibration_slope"].is_null());
+    let m = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = logits.iter().map(|l| (l - m).exp()).sum();
+    d.create("one.txt", sentence);
+    let scores = d.ok(&["score", "--model", "stance.json", "one.txt"]).stdout;
+    let (header, rows) = parse_csv(&scores);
+    for (k, class) in STANCE_CLASSES.iter().enumerate() {
+        let col = header
+            .iter()
+            .position(|h| h == &format!("stance_p_{class}"))
+            .unwrap();
+        let p: f64 = rows[0][col].parse().unwrap();
+        let from_logits = (logits[k] - m).exp() / z;
+        assert!(
+            (p - from_logits).abs() < 1e-6,
+            "{class}: {p} vs {from_logits}"
+        );
+        assert!((classes[k]["probability"].as_f64().unwrap() - p).abs() < 1e-6);
+    }
+    // The word that marks anti_kremlin rows pushes toward anti_kremlin, in the text format too.
+    let text = d
+        .ok(&["explain", "--model", "stance.json", sentence, "--top", "3"])
+        .stdout;
+    assert!(
+        text.contains("toward anti_kremlin:\n") && text.contains("\"aggress"),
+        "{text}"
+    );
+    // Standard input and a file, one sentence per line.
+    d.create("s.txt", format!("{sentence}\n\nTalks are frozen.\n"));
+    let o = d.ok(&[
+        "explain",
+        "--model",
+        "stance.json",
+        "--format",
+        "json",
+        "--file",
+        "s.txt",
+    ]);
+    assert_eq!(o.stdout.lines().count(), 2);
+    // Nothing to explain, or no model: a clear error.
+    d.err(&["explain", "--model", "stance.json"])
+        .stderr_has(&["nothing to explain"]);
+    d.err(&["explain", "--model", "missing.json", "x"])
+        .stderr_has(&["missing.json"]);
+}

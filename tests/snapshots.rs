@@ -8,7 +8,7 @@
 use crate::util::{Dir, LABELS};
 
 /// Every subcommand, in the order of `framelens --help`.
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "demo",
     "split",
     "train",
@@ -16,6 +16,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "report",
     "eval",
     "inspect",
+    "explain",
     "suggest",
     "agree",
     "completions",

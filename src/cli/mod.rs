@@ -4,6 +4,7 @@
 mod agree;
 mod demo;
 mod eval;
+mod explain;
 mod inspect;
 mod report;
 mod score;
@@ -58,6 +59,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show a model's metadata and the n-grams that weigh most toward each class.
     Inspect(inspect::InspectArgs),
+    /// Show the n-grams that pushed a sentence toward (and away from) each class.
+    Explain(explain::ExplainArgs),
     /// Suggest the sentences to label next (uncertainty, diversity or random), in one pass.
     Suggest(suggest::SuggestArgs),
     /// Agreement between coders: Cohen's and Fleiss' κ, Krippendorff's α, confusion matrices.
@@ -130,6 +133,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Suggest(a) => suggest::run(a),
         Command::Agree(a) => agree::run(a),
         Command::Completions { shell } => {

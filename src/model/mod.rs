@@ -2,6 +2,7 @@
 //! training, saved as one self-describing, versioned JSON file.
 
 mod calibrate;
+pub mod explain;
 mod file;
 mod linfa_traits;
 mod logistic;
