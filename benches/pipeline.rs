@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use framelens::model::Model;
 use framelens::text::{for_each_sentence, split_sentences, Analyzer, AnalyzerConfig};
 
@@ -98,4 +98,23 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `FRAMELENS_SPLIT_REPS=N` runs only the seeds split N times and exits, for a load-independent
+/// instruction count: the difference of two callgrind runs (N = 0 and N = 10) divided by
+/// 10 × the corpus size is the splitter's instructions per byte (BENCHMARKS.md, issue 15).
+fn main() {
+    if let Some(reps) = std::env::var("FRAMELENS_SPLIT_REPS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let text = corpus();
+        let mut n = 0usize;
+        for _ in 0..reps {
+            for_each_sentence(std::hint::black_box(&text), |_| n += 1);
+        }
+        println!("{} bytes, {reps} runs, {n} sentences", text.len());
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
