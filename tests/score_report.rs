@@ -295,7 +295,14 @@ fn demo_html_writes_the_report_page_and_report_format_html_gives_the_same() {
     assert!(!page.contains("<script") && !page.contains("http"));
     // `report --format html` on the kept scores gives the same page, but for its input line.
     let page2 = d
-        .ok(&["report", "k/scores.csv", "--format", "html"])
+        .ok(&[
+            "report",
+            "k/scores.csv",
+            "--format",
+            "html",
+            "--examples",
+            "1",
+        ])
         .stdout
         .replace(
             "<code>k/scores.csv</code>",
@@ -332,7 +339,9 @@ fn demo_keep_creates_the_directory_and_its_scores_give_the_same_report() {
     let (header, rows) = parse_csv(&d.read_string("new/demo/scores.csv"));
     assert_eq!(rows.len(), 321);
     assert_eq!(header[4], "stance_label");
-    let report = d.ok(&["report", "new/demo/scores.csv"]).stdout;
+    let report = d
+        .ok(&["report", "new/demo/scores.csv", "--examples", "1"])
+        .stdout;
     let report = report.replace(
         "`new/demo/scores.csv`",
         "`the five seed articles (bundled)`",

@@ -88,7 +88,11 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let mut scorer = Scorer::new(&models)?;
     let rows: Vec<ScoredSentence> = docs.iter().flat_map(|d| scorer.score_document(d)).collect();
     let columns = scorer.columns();
-    let mut r = Report::from_rows(&columns, &rows, &ReportOptions::default())?;
+    let opts = ReportOptions {
+        examples: 1,
+        ..ReportOptions::default()
+    };
+    let mut r = Report::from_rows(&columns, &rows, &opts)?;
     r.input = "the five seed articles (bundled)".into();
     let kept = a
         .keep

@@ -62,6 +62,9 @@ pub struct ReportArgs {
     /// Seed of the bootstrap intervals.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Example sentences per group and label (the most confident predictions); 0 for none.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    examples: usize,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
@@ -92,6 +95,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         csv: a.csv.options(),
         models,
         seed: a.seed,
+        examples: a.examples,
     };
     let r = Report::from_file(&a.scores, &opts)?;
     let text = report::render(

@@ -132,6 +132,7 @@ fn model_section(r: &Report, m: &ModelReport, s: &mut String) {
     s.push_str("</div>\n");
     headline_table(r, m, s);
     pairwise_table(r, m, s);
+    examples(r, m, s);
     if let Some(c) = &m.chi_square {
         let _ = writeln!(
             s,
@@ -300,6 +301,41 @@ fn dot_plot(m: &ModelReport, s: &mut String) {
         }
     }
     s.push_str("</svg>");
+}
+
+fn examples(r: &Report, m: &ModelReport, s: &mut String) {
+    if !m
+        .groups
+        .iter()
+        .any(|g| g.labels.iter().any(|l| !l.examples.is_empty()))
+    {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<h3>Example sentences</h3>\n<p class=\"note\">The most confident predictions of each \
+         label per {} (probability, document, sentence index).</p>\n<table>\n<tr><th>{}</th>\
+         <th>label</th><th>probability</th><th>document</th><th>sentence</th></tr>",
+        escape(&r.by),
+        escape(&r.by)
+    );
+    for g in &m.groups {
+        for l in &g.labels {
+            for e in &l.examples {
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td>{}</td><td>{:.2}</td><td>{} #{}</td><td style=\"text-align:left\">{}</td></tr>",
+                    escape(&g.group),
+                    escape(&l.label),
+                    e.probability,
+                    escape(&e.doc),
+                    e.index,
+                    escape(&e.text)
+                );
+            }
+        }
+    }
+    s.push_str("</table>\n");
 }
 
 fn pairwise_table(r: &Report, m: &ModelReport, s: &mut String) {

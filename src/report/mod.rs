@@ -50,6 +50,8 @@ pub struct ReportOptions {
     pub models: BTreeMap<String, Arc<Model>>,
     /// Seed of the bootstrap intervals.
     pub seed: u64,
+    /// Example sentences per group and label: the most confident predictions. Default 3.
+    pub examples: usize,
 }
 
 impl Default for ReportOptions {
@@ -60,6 +62,7 @@ impl Default for ReportOptions {
             csv: CsvOptions::default(),
             models: BTreeMap::new(),
             seed: 0,
+            examples: 3,
         }
     }
 }
@@ -162,6 +165,8 @@ pub struct LabelShare {
     pub headline_ci_low: Option<f64>,
     /// Upper bound of that interval.
     pub headline_ci_high: Option<f64>,
+    /// The group's most confident sentences predicted as this label (most confident first).
+    pub examples: Vec<Example>,
 }
 
 /// A label's share by each estimator (see [`estimate`](crate::report::estimate_all)).
@@ -324,6 +329,33 @@ struct Tally {
     probs: BTreeMap<String, Vec<Vec<f64>>>,
     /// Sentences found in the model's training data.
     in_sample: usize,
+    /// Per class, the most confident sentences predicted as the class, most confident first.
+    examples: Vec<Vec<Example>>,
+}
+
+/// An example sentence: one of the most confident predictions of a label in a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// Document id.
+    pub doc: String,
+    /// Sentence index in the document.
+    pub index: usize,
+    /// The sentence.
+    pub text: String,
+    /// The model's probability of the label.
+    pub probability: f64,
+}
+
+/// Whether an example of `probability` enters the `n` most confident of `list`.
+fn wants_example(list: &[Example], n: usize, probability: f64) -> bool {
+    n > 0 && (list.len() < n || list.last().is_some_and(|l| l.probability < probability))
+}
+
+/// Keeps `list` as the `n` most confident examples (ties: first seen first).
+fn keep_example(list: &mut Vec<Example>, n: usize, e: Example) {
+    let at = list.partition_point(|x| x.probability >= e.probability);
+    list.insert(at, e);
+    list.truncate(n);
 }
 
 /// The value of `column` in `row`, as the group it belongs to.
@@ -471,6 +503,7 @@ impl Report {
                 let t = tally.entry(group.to_string()).or_insert_with(|| Tally {
                     counts: vec![0; k],
                     prob_sums: vec![0.0; k],
+                    examples: vec![Vec::new(); k],
                     ..Tally::default()
                 });
                 let per_doc = t
@@ -482,6 +515,18 @@ impl Report {
                 if let Some(c) = classes.iter().position(|cls| *cls == p.label) {
                     t.counts[c] += 1;
                     per_doc.1[c] += 1;
+                    if wants_example(&t.examples[c], opts.examples, p.probabilities[c]) {
+                        keep_example(
+                            &mut t.examples[c],
+                            opts.examples,
+                            Example {
+                                doc: row.doc.clone(),
+                                index: row.index,
+                                text: row.text.clone(),
+                                probability: p.probabilities[c],
+                            },
+                        );
+                    }
                 }
                 for (sum, x) in t.prob_sums.iter_mut().zip(&p.probabilities) {
                     *sum += x;
@@ -642,6 +687,7 @@ fn summarise_model(
                         headline: ESTIMATORS[lead],
                         headline_ci_low: interval.as_ref().map(|i| i[c].0),
                         headline_ci_high: interval.as_ref().map(|i| i[c].1),
+                        examples: t.examples.get(c).cloned().unwrap_or_default(),
                     }
                 })
                 .collect(),
@@ -788,6 +834,69 @@ fn warnings(m: &ModelReport) -> Vec<Warning> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn examples_are_the_most_confident_predictions_per_group_and_label() {
+        use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
+        let columns = ScoreColumns::new(vec![ModelColumns {
+            name: "m".into(),
+            classes: vec!["a".into(), "b".into()],
+        }]);
+        let row = |source: &str, index: usize, p_b: f64| ScoredSentence {
+            source: source.into(),
+            doc: format!("d{index}"),
+            index,
+            text: format!("{source} {index}"),
+            predictions: vec![Prediction {
+                label: if p_b > 0.5 { "b" } else { "a" }.into(),
+                probabilities: vec![1.0 - p_b, p_b],
+            }],
+            ..ScoredSentence::default()
+        };
+        let p = [0.9, 0.2, 0.97, 0.6, 0.05, 0.9, 0.4];
+        let rows: Vec<ScoredSentence> = p
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| row("x", i, x))
+            .chain([row("y", 0, 0.7)])
+            .collect();
+        let opts = ReportOptions {
+            examples: 2,
+            ..ReportOptions::default()
+        };
+        let r = Report::from_rows(&columns, &rows, &opts).unwrap();
+        let x = &r.models[0].groups[0];
+        let texts = |c: usize| -> Vec<(String, f64)> {
+            x.labels[c]
+                .examples
+                .iter()
+                .map(|e| (e.text.clone(), e.probability))
+                .collect()
+        };
+        // b: 0.97, then the first of the two 0.9s; a: 0.95 (p_b 0.05), then 0.8.
+        assert_eq!(
+            texts(1),
+            [("x 2".to_string(), 0.97), ("x 0".to_string(), 0.9)]
+        );
+        assert_eq!(texts(0)[0].0, "x 4");
+        assert!((texts(0)[1].1 - 0.8).abs() < 1e-12);
+        assert_eq!(x.labels[1].examples[0].doc, "d2");
+        assert_eq!(r.models[0].groups[1].labels[1].examples.len(), 1);
+        assert!(r.models[0].overall.labels[0].examples.is_empty());
+        let none = Report::from_rows(
+            &columns,
+            &rows,
+            &ReportOptions {
+                examples: 0,
+                ..opts
+            },
+        )
+        .unwrap();
+        assert!(none.models[0].groups[0]
+            .labels
+            .iter()
+            .all(|l| l.examples.is_empty()));
+    }
+
     use super::*;
 
     // Expected values: scipy 1.17.1, `python3 scripts/report_reference.py`.

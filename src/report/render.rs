@@ -110,6 +110,7 @@ fn markdown(r: &Report) -> String {
             s.push('\n');
         }
         pairwise_table(r, m, &mut s);
+        examples_section(r, m, &mut s);
         match &m.chi_square {
             Some(c) => {
                 let verdict = if c.p_value < 0.05 {
@@ -160,6 +161,38 @@ fn markdown(r: &Report) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The most confident example sentences per group and label.
+fn examples_section(r: &Report, m: &ModelReport, s: &mut String) {
+    if !m
+        .groups
+        .iter()
+        .any(|g| g.labels.iter().any(|l| !l.examples.is_empty()))
+    {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nExample sentences: the most confident predictions of each label per {} (probability, document, sentence index):\n",
+        r.by
+    );
+    for g in &m.groups {
+        for l in &g.labels {
+            for e in &l.examples {
+                let _ = writeln!(
+                    s,
+                    "- {} / {} ({:.2}, {} #{}): {}",
+                    g.group,
+                    l.label,
+                    e.probability,
+                    e.doc,
+                    e.index,
+                    e.text.replace('\n', " ")
+                );
+            }
+        }
+    }
 }
 
 /// Pairwise differences of the headline shares, per label.
