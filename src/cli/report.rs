@@ -65,6 +65,14 @@ pub struct ReportArgs {
     /// Example sentences per group and label (the most confident predictions); 0 for none.
     #[arg(long, value_name = "N", default_value_t = 3)]
     examples: usize,
+    /// Order of the groups: name, sentences (most first) or share:LABEL (largest headline share
+    /// of LABEL first).
+    #[arg(long, value_name = "ORDER", default_value = "name")]
+    sort: String,
+    /// Leave groups with fewer sentences out of the tables and comparisons (they still count
+    /// in "all"; a warning lists them).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    min_sentences: usize,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
@@ -96,6 +104,8 @@ pub fn run(a: ReportArgs) -> Result<()> {
         models,
         seed: a.seed,
         examples: a.examples,
+        min_sentences: a.min_sentences,
+        sort: a.sort.parse()?,
     };
     let r = Report::from_file(&a.scores, &opts)?;
     let text = report::render(

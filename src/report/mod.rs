@@ -52,6 +52,41 @@ pub struct ReportOptions {
     pub seed: u64,
     /// Example sentences per group and label: the most confident predictions. Default 3.
     pub examples: usize,
+    /// Groups with fewer sentences are left out of the per-group tables and comparisons (they
+    /// still count in "all"). Default 0 (none left out).
+    pub min_sentences: usize,
+    /// Order of the groups. Default by name.
+    pub sort: GroupSort,
+}
+
+/// How to order the groups of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum GroupSort {
+    /// By group name.
+    #[default]
+    Name,
+    /// Most sentences first.
+    Sentences,
+    /// Largest headline share of this label first.
+    Share(String),
+}
+
+impl std::str::FromStr for GroupSort {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<GroupSort, Error> {
+        match s {
+            "name" => Ok(GroupSort::Name),
+            "sentences" => Ok(GroupSort::Sentences),
+            _ => match s.strip_prefix("share:") {
+                Some(label) if !label.is_empty() => Ok(GroupSort::Share(label.to_string())),
+                _ => Err(Error::setting(
+                    "sort",
+                    s.to_string(),
+                    "name, sentences or share:LABEL",
+                )),
+            },
+        }
+    }
 }
 
 impl Default for ReportOptions {
@@ -63,6 +98,8 @@ impl Default for ReportOptions {
             models: BTreeMap::new(),
             seed: 0,
             examples: 3,
+            min_sentences: 0,
+            sort: GroupSort::Name,
         }
     }
 }
@@ -88,7 +125,7 @@ pub struct Warning {
     /// The group concerned; `None` for the whole model.
     pub group: Option<String>,
     /// Stable key: `uncorrected`, `no_cross_validation`, `classifier_error`, `small_group`,
-    /// `in_sample`.
+    /// `in_sample`, `left_out`.
     pub kind: &'static str,
     /// The caveat, in words.
     pub message: String,
@@ -107,6 +144,9 @@ pub struct ModelReport {
     pub overall: GroupSummary,
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
+    /// Groups left out of the tables for having fewer sentences than asked (`min_sentences`),
+    /// with their sentences; they still count in `overall`.
+    pub left_out: Vec<(String, usize)>,
     /// Every pair of groups with at least 3 documents, per label: the difference of their
     /// headline shares with a bootstrap interval and Holm-adjusted p-values.
     pub pairwise: Vec<pairwise::PairDifference>,
@@ -545,9 +585,24 @@ impl Report {
             .zip(tallies)
             .map(|(m, tally)| {
                 let model = opts.models.get(&columns.models[m].name).map(Arc::as_ref);
-                summarise_model(&columns.models[m], &tally, model, opts.seed)
+                let mut r = summarise_model(&columns.models[m], &tally, model, opts);
+                sort_groups(&mut r, &opts.sort);
+                r
             })
             .collect();
+        if let GroupSort::Share(label) = &opts.sort {
+            if !reports.iter().any(|m| m.classes.contains(label)) {
+                let labels: Vec<&str> = reports
+                    .iter()
+                    .flat_map(|m| m.classes.iter().map(String::as_str))
+                    .collect();
+                return Err(Error::setting(
+                    "sort",
+                    format!("share:{label}"),
+                    format!("share:LABEL with one of the labels {}", labels.join(", ")),
+                ));
+            }
+        }
         let warnings = reports.iter().flat_map(warnings).collect();
         Ok(Report {
             input: "in memory".into(),
@@ -610,8 +665,15 @@ fn summarise_model(
     columns: &ModelColumns,
     tally: &BTreeMap<String, Tally>,
     model: Option<&Model>,
-    seed: u64,
+    opts: &ReportOptions,
 ) -> ModelReport {
+    let seed = opts.seed;
+    let shown = |t: &Tally| t.sentences >= opts.min_sentences;
+    let left_out: Vec<(String, usize)> = tally
+        .iter()
+        .filter(|(_, t)| !shown(t))
+        .map(|(g, t)| (g.clone(), t.sentences))
+        .collect();
     let classes = columns.classes.clone();
     let k = classes.len();
     let stats = model.and_then(|m| m.quantify.as_ref());
@@ -734,6 +796,7 @@ fn summarise_model(
     });
     let group_docs: Vec<(String, Vec<Vec<Vec<f64>>>)> = tally
         .iter()
+        .filter(|(_, t)| shown(t))
         .map(|(g, t)| (g.clone(), t.probs.values().cloned().collect()))
         .collect();
     let refs: Vec<(&str, &[Vec<Vec<f64>>])> = group_docs
@@ -748,13 +811,40 @@ fn summarise_model(
     ModelReport {
         name: columns.name.clone(),
         pairwise,
-        groups: tally.iter().map(|(g, t)| summarise(g, t)).collect(),
+        groups: tally
+            .iter()
+            .filter(|(_, t)| shown(t))
+            .map(|(g, t)| summarise(g, t))
+            .collect(),
+        left_out,
         overall: summarise("(all)", &all),
         chi_square: chi_square(&table),
         corrected: stats.is_some(),
         cv_macro_f1: cv.map(|cv| cv.macro_f1),
         largest_class_error,
         classes,
+    }
+}
+
+/// Orders the groups (the pairwise comparisons keep their order).
+fn sort_groups(m: &mut ModelReport, sort: &GroupSort) {
+    match sort {
+        GroupSort::Name => {}
+        GroupSort::Sentences => m
+            .groups
+            .sort_by(|a, b| b.sentences.cmp(&a.sentences).then(a.group.cmp(&b.group))),
+        GroupSort::Share(label) => {
+            let share = |g: &GroupSummary| {
+                g.labels
+                    .iter()
+                    .find(|l| &l.label == label)
+                    .map_or(f64::NEG_INFINITY, |l| {
+                        l.estimates.by_key(l.headline).unwrap_or(l.share)
+                    })
+            };
+            m.groups
+                .sort_by(|a, b| share(b).total_cmp(&share(a)).then(a.group.cmp(&b.group)));
+        }
     }
 }
 
@@ -769,6 +859,21 @@ fn warnings(m: &ModelReport) -> Vec<Warning> {
             message,
         })
     };
+    if !m.left_out.is_empty() {
+        add(
+            None,
+            "left_out",
+            format!(
+                "{} group(s) with fewer sentences than the minimum asked are left out of the tables and comparisons (they count in \"all\"): {}",
+                m.left_out.len(),
+                m.left_out
+                    .iter()
+                    .map(|(g, n)| format!("{g} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     if !m.corrected {
         add(
             None,
@@ -834,6 +939,67 @@ fn warnings(m: &ModelReport) -> Vec<Warning> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn groups_sort_and_small_groups_are_left_out_with_a_warning() {
+        use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
+        let columns = ScoreColumns::new(vec![ModelColumns {
+            name: "m".into(),
+            classes: vec!["a".into(), "b".into()],
+        }]);
+        let row = |source: &str, label: &str| ScoredSentence {
+            source: source.into(),
+            doc: "1".into(),
+            text: "t".into(),
+            predictions: vec![Prediction {
+                label: label.into(),
+                probabilities: if label == "b" {
+                    vec![0.2, 0.8]
+                } else {
+                    vec![0.8, 0.2]
+                },
+            }],
+            ..ScoredSentence::default()
+        };
+        // x: 4 sentences, 1 b; y: 3, 3 b; z: 1, 1 b.
+        let mut rows = vec![row("x", "a"), row("x", "a"), row("x", "a"), row("x", "b")];
+        rows.extend([row("y", "b"), row("y", "b"), row("y", "b"), row("z", "b")]);
+        let names = |r: &Report| -> Vec<String> {
+            r.models[0].groups.iter().map(|g| g.group.clone()).collect()
+        };
+        let report = |sort: &str, min: usize| {
+            let opts = ReportOptions {
+                sort: sort.parse().unwrap(),
+                min_sentences: min,
+                ..ReportOptions::default()
+            };
+            Report::from_rows(&columns, &rows, &opts).unwrap()
+        };
+        assert_eq!(names(&report("name", 0)), ["x", "y", "z"]);
+        assert_eq!(names(&report("sentences", 0)), ["x", "y", "z"]);
+        // share of b: z 1.0, y 1.0 (ties by name), x 0.25.
+        assert_eq!(names(&report("share:b", 0)), ["y", "z", "x"]);
+        let r = report("share:a", 2);
+        assert_eq!(names(&r), ["x", "y"]);
+        assert_eq!(r.models[0].left_out, [("z".to_string(), 1)]);
+        assert_eq!(
+            r.models[0].overall.sentences, 8,
+            "left-out groups count in all"
+        );
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.kind == "left_out" && w.message.contains("z (1)")));
+        assert!("share:".parse::<GroupSort>().is_err() && "size".parse::<GroupSort>().is_err());
+        let bad = ReportOptions {
+            sort: GroupSort::Share("c".into()),
+            ..ReportOptions::default()
+        };
+        let e = Report::from_rows(&columns, &rows, &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("share:c") && e.contains("a, b"), "{e}");
+    }
+
     #[test]
     fn examples_are_the_most_confident_predictions_per_group_and_label() {
         use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
