@@ -1395,3 +1395,52 @@ fn explain_contributions_add_up_to_the_scored_probabilities() {
     d.err(&["explain", "--model", "missing.json", "x"])
         .stderr_has(&["missing.json"]);
 }
+
+/// `report --model` lists each outlet's distinctive terms with the model's own analyzer
+/// (stemmed): the word only one outlet uses comes first for it.
+#[test]
+fn report_lists_distinctive_terms_with_the_models_analyzer() {
+    let d = setup();
+    d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "articles",
+        "--out",
+        "s.csv",
+    ]);
+    let o = d.ok(&[
+        "report",
+        "s.csv",
+        "--model",
+        "stance.json",
+        "--format",
+        "json",
+    ]);
+    let r: Value = serde_json::from_str(&o.stdout).unwrap();
+    let dist = r["models"][0]["distinctive"].as_array().unwrap();
+    assert_eq!(dist.len(), 2);
+    let terms = |g: &str| -> Vec<String> {
+        dist.iter().find(|x| x["group"] == g).unwrap()["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["term"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        terms("guardian").contains(&"aggress".to_string()),
+        "{:?}",
+        terms("guardian")
+    );
+    assert!(
+        terms("inosmi").contains(&"provoc".to_string()),
+        "{:?}",
+        terms("inosmi")
+    );
+    assert!(!terms("guardian").contains(&"provoc".to_string()));
+    // Without the model there is no analyzer: no list.
+    let o = d.ok(&["report", "s.csv", "--format", "json"]);
+    let r: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(r["models"][0]["distinctive"].as_array().unwrap().is_empty());
+}

@@ -65,6 +65,9 @@ pub struct ReportArgs {
     /// Example sentences per group and label (the most confident predictions); 0 for none.
     #[arg(long, value_name = "N", default_value_t = 3)]
     examples: usize,
+    /// Distinctive terms per group (Fightin' Words, with --model: the model's analyzer); 0 for none.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    distinctive: usize,
     /// Order of the groups: name, sentences (most first) or share:LABEL (largest headline share
     /// of LABEL first).
     #[arg(long, value_name = "ORDER", default_value = "name")]
@@ -104,6 +107,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         models,
         seed: a.seed,
         examples: a.examples,
+        distinctive: a.distinctive,
         min_sentences: a.min_sentences,
         sort: a.sort.parse()?,
     };

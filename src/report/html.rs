@@ -132,6 +132,7 @@ fn model_section(r: &Report, m: &ModelReport, s: &mut String) {
     s.push_str("</div>\n");
     headline_table(r, m, s);
     pairwise_table(r, m, s);
+    distinctive(r, m, s);
     examples(r, m, s);
     if let Some(c) = &m.chi_square {
         let _ = writeln!(
@@ -301,6 +302,41 @@ fn dot_plot(m: &ModelReport, s: &mut String) {
         }
     }
     s.push_str("</svg>");
+}
+
+fn distinctive(r: &Report, m: &ModelReport, s: &mut String) {
+    if m.distinctive.iter().all(|d| d.terms.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<h3>Distinctive terms</h3>\n<p class=\"note\">Terms of each {} most over-represented \
+         against the others (weighted log-odds ratio with an informative Dirichlet prior, Monroe, \
+         Colaresi &amp; Quinn 2008), with z-scores; the model's own analyzer (stemmed).</p>\n\
+         <table>\n<tr><th>{}</th><th style=\"text-align:left\">terms (z)</th></tr>",
+        escape(&r.by),
+        escape(&r.by)
+    );
+    for d in &m.distinctive {
+        let terms: Vec<String> = d
+            .terms
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} ({:.1})",
+                    escape(&super::distinctive::shown_term(&t.term)),
+                    t.z
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
+            escape(&d.group),
+            terms.join(", ")
+        );
+    }
+    s.push_str("</table>\n");
 }
 
 fn examples(r: &Report, m: &ModelReport, s: &mut String) {

@@ -6,6 +6,7 @@
 //! [`ScoredSentence`] values in memory; [`Report::from_file`] reads a scores file (CSV or
 //! JSON Lines) row by row into the same code. Only the per-source tallies are kept.
 
+pub mod distinctive;
 pub mod estimate;
 pub mod html;
 pub mod pairwise;
@@ -19,7 +20,7 @@ pub use estimate::{
 pub use render::{render, ReportFormat};
 
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,6 +53,9 @@ pub struct ReportOptions {
     pub seed: u64,
     /// Example sentences per group and label: the most confident predictions. Default 3.
     pub examples: usize,
+    /// Distinctive terms per group (with the model of the scores, whose analyzer counts
+    /// them); 0 for none. Default 10.
+    pub distinctive: usize,
     /// Groups with fewer sentences are left out of the per-group tables and comparisons (they
     /// still count in "all"). Default 0 (none left out).
     pub min_sentences: usize,
@@ -98,6 +102,7 @@ impl Default for ReportOptions {
             models: BTreeMap::new(),
             seed: 0,
             examples: 3,
+            distinctive: distinctive::TOP_TERMS,
             min_sentences: 0,
             sort: GroupSort::Name,
         }
@@ -144,6 +149,9 @@ pub struct ModelReport {
     pub overall: GroupSummary,
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
+    /// Per group, the terms most over-represented against the other groups (weighted log-odds
+    /// with an informative Dirichlet prior); empty without the model.
+    pub distinctive: Vec<distinctive::Distinctive>,
     /// Groups left out of the tables for having fewer sentences than asked (`min_sentences`),
     /// with their sentences; they still count in `overall`.
     pub left_out: Vec<(String, usize)>,
@@ -371,6 +379,8 @@ struct Tally {
     in_sample: usize,
     /// Per class, the most confident sentences predicted as the class, most confident first.
     examples: Vec<Vec<Example>>,
+    /// Occurrences of each vocabulary term of the model's analyzer (with `--model`).
+    terms: distinctive::TermCounts,
 }
 
 /// An example sentence: one of the most confident predictions of a label in a group.
@@ -517,13 +527,38 @@ impl Report {
                     .and_then(|model| model.quantify.as_ref())
             })
             .collect();
+        // The model's own analyzer (its first feature part) and vocabulary, to count each
+        // group's terms for the distinctive-language lists.
+        let mut analyzers: Vec<Option<(crate::text::Analyzer, HashMap<String, u32>)>> = selected
+            .iter()
+            .map(|&m| {
+                let model = opts.models.get(&columns.models[m].name)?;
+                let part = model.features.parts.first()?;
+                if opts.distinctive == 0 {
+                    return None;
+                }
+                let analyzer = crate::text::Analyzer::new(&part.config.analyzer).ok()?;
+                let index = part
+                    .vocabulary
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.clone(), i as u32))
+                    .collect();
+                Some((analyzer, index))
+            })
+            .collect();
         let mut tallies: Vec<BTreeMap<String, Tally>> =
             selected.iter().map(|_| BTreeMap::new()).collect();
         for (n, row) in rows.into_iter().enumerate() {
             let row = row?;
             let row: &ScoredSentence = row.borrow();
             let group = group_of(row, group);
-            for ((&m, tally), stats) in selected.iter().zip(tallies.iter_mut()).zip(&stats) {
+            for (((&m, tally), stats), analyzer) in selected
+                .iter()
+                .zip(tallies.iter_mut())
+                .zip(&stats)
+                .zip(analyzers.iter_mut())
+            {
                 let classes = &columns.models[m].classes;
                 let k = classes.len();
                 let p = row
@@ -563,7 +598,9 @@ impl Report {
                                 doc: row.doc.clone(),
                                 index: row.index,
                                 text: row.text.clone(),
-                                probability: p.probabilities[c],
+                                // The precision of a scores file, so that a report from
+                                // rows in memory equals the report of the written scores.
+                                probability: (p.probabilities[c] * 1e6).round() / 1e6,
                             },
                         );
                     }
@@ -577,6 +614,14 @@ impl Report {
                     .push(p.probabilities.clone());
                 if stats.is_some_and(|s| s.in_training(&row.text)) {
                     t.in_sample += 1;
+                }
+                if let Some((analyzer, index)) = analyzer {
+                    let counts = &mut t.terms.counts;
+                    analyzer.for_each_term(&row.text, |term| {
+                        if let Some(&w) = index.get(term) {
+                            *counts.entry(w).or_default() += 1;
+                        }
+                    });
                 }
             }
         }
@@ -808,9 +853,26 @@ fn summarise_model(
         // The headline estimator is unavailable in some group: compare classify-and-count.
         pairwise = pairwise::pairwise(&refs, &classes, stats, 0, seed);
     }
+    let distinctive = match model.and_then(|m| m.features.parts.first()) {
+        Some(part) if opts.distinctive > 0 => {
+            let shown_groups: Vec<(&str, &distinctive::TermCounts)> = tally
+                .iter()
+                .filter(|(_, t)| shown(t))
+                .map(|(g, t)| (g.as_str(), &t.terms))
+                .collect();
+            distinctive::fightin_words(
+                &shown_groups,
+                &part.vocabulary,
+                distinctive::PRIOR_STRENGTH,
+                opts.distinctive,
+            )
+        }
+        _ => Vec::new(),
+    };
     ModelReport {
         name: columns.name.clone(),
         pairwise,
+        distinctive,
         groups: tally
             .iter()
             .filter(|(_, t)| shown(t))

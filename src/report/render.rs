@@ -110,6 +110,7 @@ fn markdown(r: &Report) -> String {
             s.push('\n');
         }
         pairwise_table(r, m, &mut s);
+        distinctive_table(r, m, &mut s);
         examples_section(r, m, &mut s);
         match &m.chi_square {
             Some(c) => {
@@ -161,6 +162,35 @@ fn markdown(r: &Report) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The distinctive terms of each group.
+fn distinctive_table(r: &Report, m: &ModelReport, s: &mut String) {
+    if m.distinctive.iter().all(|d| d.terms.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nDistinctive terms of each {} against the others (weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008; z-score, occurrences in the group / in the rest):\n",
+        r.by
+    );
+    let _ = writeln!(s, "| {} | terms |\n|---|---|", r.by);
+    for d in &m.distinctive {
+        let terms: Vec<String> = d
+            .terms
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} (z {:.1}, {}/{})",
+                    super::distinctive::shown_term(&t.term),
+                    t.z,
+                    t.count,
+                    t.count_rest
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "| {} | {} |", d.group, terms.join(", "));
+    }
 }
 
 /// The most confident example sentences per group and label.
