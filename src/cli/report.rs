@@ -68,6 +68,10 @@ pub struct ReportArgs {
     /// Distinctive terms per group (Fightin' Words, with --model: the model's analyzer); 0 for none.
     #[arg(long, value_name = "N", default_value_t = 10)]
     distinctive: usize,
+    /// A stance index per group: the mean of P(PRO) − P(ANTI) over its sentences, with a
+    /// 95% interval (documents resampled), for models with both labels.
+    #[arg(long, value_name = "PRO,ANTI")]
+    stance_index: Option<String>,
     /// Order of the groups: name, sentences (most first) or share:LABEL (largest headline share
     /// of LABEL first).
     #[arg(long, value_name = "ORDER", default_value = "name")]
@@ -110,6 +114,18 @@ pub fn run(a: ReportArgs) -> Result<()> {
         distinctive: a.distinctive,
         min_sentences: a.min_sentences,
         sort: a.sort.parse()?,
+        stance_index: a
+            .stance_index
+            .as_deref()
+            .map(|v| match v.split_once(',') {
+                Some((p, n)) if !p.trim().is_empty() && !n.trim().is_empty() => {
+                    Ok((p.trim().to_string(), n.trim().to_string()))
+                }
+                _ => Err(anyhow::anyhow!(
+                    "invalid --stance-index {v:?}: expected two labels, PRO,ANTI"
+                )),
+            })
+            .transpose()?,
     };
     let r = Report::from_file(&a.scores, &opts)?;
     let text = report::render(

@@ -131,6 +131,7 @@ fn model_section(r: &Report, m: &ModelReport, s: &mut String) {
     dot_plot(m, s);
     s.push_str("</div>\n");
     headline_table(r, m, s);
+    stance_index_table(r, m, s);
     pairwise_table(r, m, s);
     distinctive(r, m, s);
     examples(r, m, s);
@@ -302,6 +303,38 @@ fn dot_plot(m: &ModelReport, s: &mut String) {
         }
     }
     s.push_str("</svg>");
+}
+
+fn stance_index_table(r: &Report, m: &ModelReport, s: &mut String) {
+    let rows: Vec<(&GroupSummary, &super::index::StanceIndex)> = groups_and_all(m)
+        .into_iter()
+        .filter_map(|g| g.stance_index.as_ref().map(|x| (g, x)))
+        .collect();
+    let Some((_, first)) = rows.first() else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "<h3>Stance index</h3>\n<p class=\"note\">Mean of P({}) − P({}) over the sentences \
+         (−1 to 1), with 95% bootstrap intervals (documents resampled).</p>\n<table>\n\
+         <tr><th>{}</th><th>index</th><th>95% interval</th></tr>",
+        escape(&first.pro),
+        escape(&first.anti),
+        escape(&r.by)
+    );
+    for (g, x) in rows {
+        let ci = match (x.ci_low, x.ci_high) {
+            (Some(lo), Some(hi)) => format!("{lo:+.3} to {hi:+.3}"),
+            _ => "cannot be estimated".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{:+.3}</td><td>{ci}</td></tr>",
+            escape(group_name(g)),
+            x.value
+        );
+    }
+    s.push_str("</table>\n");
 }
 
 fn distinctive(r: &Report, m: &ModelReport, s: &mut String) {

@@ -9,6 +9,7 @@
 pub mod distinctive;
 pub mod estimate;
 pub mod html;
+pub mod index;
 pub mod pairwise;
 mod render;
 
@@ -61,6 +62,9 @@ pub struct ReportOptions {
     pub min_sentences: usize,
     /// Order of the groups. Default by name.
     pub sort: GroupSort,
+    /// The labels of a stance index, (pro, anti): per group the mean of P(pro) − P(anti), for
+    /// the models that have both labels. Default none.
+    pub stance_index: Option<(String, String)>,
 }
 
 /// How to order the groups of a report.
@@ -105,6 +109,7 @@ impl Default for ReportOptions {
             distinctive: distinctive::TOP_TERMS,
             min_sentences: 0,
             sort: GroupSort::Name,
+            stance_index: None,
         }
     }
 }
@@ -180,6 +185,9 @@ pub struct GroupSummary {
     /// Sentences that were in the model's training data (normalised text); `None` without
     /// the model's statistics.
     pub in_sample: Option<usize>,
+    /// Mean P(pro) − P(anti) with its interval, when a stance index was asked for and the
+    /// model has both labels.
+    pub stance_index: Option<index::StanceIndex>,
 }
 
 /// A label's share in a group.
@@ -635,6 +643,18 @@ impl Report {
                 r
             })
             .collect();
+        if let Some((pro, anti)) = &opts.stance_index {
+            if !reports
+                .iter()
+                .any(|m| m.classes.contains(pro) && m.classes.contains(anti))
+            {
+                return Err(Error::setting(
+                    "stance index",
+                    format!("{pro},{anti}"),
+                    "two labels of one model",
+                ));
+            }
+        }
         if let GroupSort::Share(label) = &opts.sort {
             if !reports.iter().any(|m| m.classes.contains(label)) {
                 let labels: Vec<&str> = reports
@@ -742,7 +762,13 @@ fn summarise_model(
         } else {
             None
         };
+        let stance_index = opts.stance_index.as_ref().and_then(|(pro, anti)| {
+            let p = classes.iter().position(|c| c == pro)?;
+            let a = classes.iter().position(|c| c == anti)?;
+            (t.sentences > 0).then(|| index::stance_index(&docs, (p, pro), (a, anti), seed))
+        });
         GroupSummary {
+            stance_index,
             group: group.to_string(),
             documents: t.docs.len(),
             sentences: t.sentences,

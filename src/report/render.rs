@@ -109,6 +109,7 @@ fn markdown(r: &Report) -> String {
             }
             s.push('\n');
         }
+        stance_index_table(r, m, &mut s);
         pairwise_table(r, m, &mut s);
         distinctive_table(r, m, &mut s);
         examples_section(r, m, &mut s);
@@ -162,6 +163,33 @@ fn markdown(r: &Report) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The stance index of each group, when asked for.
+fn stance_index_table(r: &Report, m: &ModelReport, s: &mut String) {
+    let Some(first) = m
+        .groups
+        .iter()
+        .chain(std::iter::once(&m.overall))
+        .find_map(|g| g.stance_index.as_ref())
+    else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "\nStance index: mean of P({}) − P({}) over the sentences (−1 to 1), with a 95% bootstrap interval (documents resampled):\n",
+        first.pro, first.anti
+    );
+    let _ = writeln!(s, "| {} | index | 95% interval |\n|---|---:|---|", r.by);
+    for g in m.groups.iter().chain(std::iter::once(&m.overall)) {
+        if let Some(x) = &g.stance_index {
+            let ci = match (x.ci_low, x.ci_high) {
+                (Some(lo), Some(hi)) => format!("{lo:+.3} to {hi:+.3}"),
+                _ => "cannot be estimated (fewer than 3 documents)".to_string(),
+            };
+            let _ = writeln!(s, "| {} | {:+.3} | {ci} |", g.group, x.value);
+        }
+    }
 }
 
 /// The distinctive terms of each group.
