@@ -135,6 +135,15 @@ fn model_section(r: &Report, m: &ModelReport, s: &mut String) {
     pairwise_table(r, m, s);
     distinctive(r, m, s);
     examples(r, m, s);
+    if let Some(t) = &m.document_test {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">Do the label shares differ between the groups? With documents as \
+             the units (whole documents shuffled between groups, {} permutations, {} documents): \
+             <strong>p = {:.4}</strong>.</p>",
+            t.permutations, t.documents, t.p_value
+        );
+    }
     if let Some(c) = &m.chi_square {
         let _ = writeln!(
             s,

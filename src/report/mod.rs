@@ -154,6 +154,9 @@ pub struct ModelReport {
     pub overall: GroupSummary,
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
+    /// The same question with documents as the units: Pearson's X² against whole documents
+    /// shuffled between groups. `None` with fewer than 2 groups or 4 documents.
+    pub document_test: Option<pairwise::DocumentPermutationTest>,
     /// Per group, the terms most over-represented against the other groups (weighted log-odds
     /// with an informative Dirichlet prior); empty without the model.
     pub distinctive: Vec<distinctive::Distinctive>,
@@ -895,10 +898,23 @@ fn summarise_model(
         }
         _ => Vec::new(),
     };
+    let shown_tallies: Vec<&Tally> = tally.values().filter(|t| shown(t)).collect();
+    let perm_docs: Vec<(usize, Vec<usize>)> = shown_tallies
+        .iter()
+        .enumerate()
+        .flat_map(|(g, t)| t.docs.values().map(move |(_, counts)| (g, counts.clone())))
+        .collect();
+    let document_test = pairwise::document_permutation_test(
+        &perm_docs,
+        shown_tallies.len(),
+        pairwise::PERMUTATIONS,
+        seed,
+    );
     ModelReport {
         name: columns.name.clone(),
         pairwise,
         distinctive,
+        document_test,
         groups: tally
             .iter()
             .filter(|(_, t)| shown(t))

@@ -137,6 +137,20 @@ fn markdown(r: &Report) -> String {
                 let _ = writeln!(s, "\nChi-square test: not applicable (needs at least two groups and two labels observed).");
             }
         }
+        if let Some(t) = &m.document_test {
+            let _ = writeln!(
+                s,
+                "Documents as the units (whole documents shuffled between groups, {} permutations, {} documents): p = {:.4}{}.",
+                t.permutations,
+                t.documents,
+                t.p_value,
+                if t.p_value < 0.05 {
+                    ": the label shares differ between groups (p < 0.05)"
+                } else {
+                    ": no evidence that the label shares differ between groups (p ≥ 0.05)"
+                }
+            );
+        }
         let _ = writeln!(
             s,
             "Wilson intervals treat sentences as independent; sentences of one article are not, so they are too narrow when articles are few{}.\n",
