@@ -155,7 +155,7 @@ pub struct ModelReport {
     /// Test that label shares differ between groups.
     pub chi_square: Option<ChiSquare>,
     /// The same question with documents as the units: Pearson's X² against whole documents
-    /// shuffled between groups. `None` with fewer than 2 groups or 4 documents.
+    /// shuffled between groups. `None` with fewer than 2 groups or a group of 1 document.
     pub document_test: Option<pairwise::DocumentPermutationTest>,
     /// Per group, the terms most over-represented against the other groups (weighted log-odds
     /// with an informative Dirichlet prior); empty without the model.

@@ -265,7 +265,7 @@ fn pearson(table: &[Vec<f64>]) -> f64 {
 }
 
 /// The test for `docs`: each document's group index and its sentence count per label.
-/// `None` with fewer than 2 groups, or fewer than 4 documents.
+/// `None` with fewer than 2 groups, or a group with fewer than 2 documents.
 pub fn document_permutation_test(
     docs: &[(usize, Vec<usize>)],
     groups: usize,
@@ -274,8 +274,12 @@ pub fn document_permutation_test(
 ) -> Option<DocumentPermutationTest> {
     use rand::seq::SliceRandom;
     let k = docs.first()?.1.len();
-    let present: std::collections::BTreeSet<usize> = docs.iter().map(|d| d.0).collect();
-    if groups < 2 || present.len() < 2 || docs.len() < 4 {
+    let mut per_group = vec![0usize; groups];
+    for d in docs {
+        *per_group.get_mut(d.0)? += 1;
+    }
+    // With one document in a group, shuffling documents cannot tell groups apart.
+    if groups < 2 || per_group.iter().any(|&n| n < 2) {
         return None;
     }
     let table = |assign: &[usize]| {
@@ -341,6 +345,9 @@ mod permutation_tests {
     fn too_few_documents_or_groups_give_none() {
         let docs = vec![(0, vec![1, 2]), (1, vec![2, 1]), (0, vec![3, 0])];
         assert!(document_permutation_test(&docs, 2, 100, 0).is_none());
+        let mut two = docs.clone();
+        two.push((1, vec![0, 4]));
+        assert!(document_permutation_test(&two, 2, 100, 0).is_some());
         let one = vec![(0, vec![1, 2]); 5];
         assert!(document_permutation_test(&one, 1, 100, 0).is_none());
     }

@@ -137,6 +137,12 @@ fn markdown(r: &Report) -> String {
                 let _ = writeln!(s, "\nChi-square test: not applicable (needs at least two groups and two labels observed).");
             }
         }
+        if m.document_test.is_none() && m.groups.len() >= 2 {
+            let _ = writeln!(
+                s,
+                "Documents as the units: not tested (every group needs at least 2 documents)."
+            );
+        }
         if let Some(t) = &m.document_test {
             let _ = writeln!(
                 s,
