@@ -49,7 +49,8 @@ pub struct ReportArgs {
     /// Scores written by `framelens score`: a CSV file, a JSON Lines file (.jsonl, .ndjson),
     /// or - for CSV on standard input.
     scores: PathBuf,
-    /// Column to compare groups by: source, doc, a kept column, another model's label, ...
+    /// Column(s) to compare groups by, comma-separated: source, doc, a kept column, another
+    /// model's label, ..., and `month` (the YYYY-MM of --date), e.g. `source,month`.
     #[arg(long, default_value = "source")]
     by: String,
     /// Report only this model (its column prefix); default every model in the file.
@@ -68,6 +69,10 @@ pub struct ReportArgs {
     /// Distinctive terms per group (Fightin' Words, with --model: the model's analyzer); 0 for none.
     #[arg(long, value_name = "N", default_value_t = 10)]
     distinctive: usize,
+    /// The date column (YYYY-MM-DD…) behind the `month` key of --by, e.g. `--by source,month`
+    /// on scores written with `score --keep date`.
+    #[arg(long, value_name = "COL", default_value = "date")]
+    date: String,
     /// A stance index per group: the mean of P(PRO) − P(ANTI) over its sentences, with a
     /// 95% interval (documents resampled), for models with both labels.
     #[arg(long, value_name = "PRO,ANTI")]
@@ -114,6 +119,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         distinctive: a.distinctive,
         min_sentences: a.min_sentences,
         sort: a.sort.parse()?,
+        date: a.date,
         stance_index: a
             .stance_index
             .as_deref()

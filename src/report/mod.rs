@@ -62,6 +62,8 @@ pub struct ReportOptions {
     pub min_sentences: usize,
     /// Order of the groups. Default by name.
     pub sort: GroupSort,
+    /// The date column behind the `month` key of `by`. Default `date`.
+    pub date: String,
     /// The labels of a stance index, (pro, anti): per group the mean of P(pro) − P(anti), for
     /// the models that have both labels. Default none.
     pub stance_index: Option<(String, String)>,
@@ -109,6 +111,7 @@ impl Default for ReportOptions {
             distinctive: distinctive::TOP_TERMS,
             min_sentences: 0,
             sort: GroupSort::Name,
+            date: "date".into(),
             stance_index: None,
         }
     }
@@ -419,6 +422,93 @@ fn keep_example(list: &mut Vec<Example>, n: usize, e: Example) {
     list.truncate(n);
 }
 
+/// One part of the grouping key.
+#[derive(Debug, Clone, Copy)]
+enum GroupKey {
+    /// A column's value.
+    Column(Column),
+    /// The year and month (`YYYY-MM`) of a date column's value.
+    Month(Column),
+}
+
+/// The grouping keys of `opts.by`: comma-separated column names, and `month` for the month of
+/// the `opts.date` column.
+fn group_keys(columns: &ScoreColumns, opts: &ReportOptions) -> Result<Vec<GroupKey>, Error> {
+    opts.by
+        .split(',')
+        .map(str::trim)
+        .map(|key| {
+            if key == "month" && columns.find("month").is_none() {
+                let date = columns.find(&opts.date).ok_or_else(|| {
+                    Error::setting(
+                        "by",
+                        opts.by.clone(),
+                        format!(
+                            "a date column {:?} for month (the scores have: {})",
+                            opts.date,
+                            columns.header().join(", ")
+                        ),
+                    )
+                })?;
+                return Ok(GroupKey::Month(date));
+            }
+            columns.find(key).map(GroupKey::Column).ok_or_else(|| {
+                Error::setting(
+                    "by",
+                    opts.by.clone(),
+                    format!(
+                        "column names (or month) separated by commas, from: {}",
+                        columns.header().join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The group of `row` (row `n`, 0-based): the keys' values joined by " / ".
+fn group_by_keys<'a>(
+    row: &'a ScoredSentence,
+    keys: &[GroupKey],
+    n: usize,
+) -> Result<Cow<'a, str>, Error> {
+    let value = |k: &GroupKey| -> Result<Cow<'a, str>, Error> {
+        match *k {
+            GroupKey::Column(c) => Ok(group_of(row, c)),
+            GroupKey::Month(c) => {
+                let v = group_of(row, c);
+                let t = v.trim();
+                let b = t.as_bytes();
+                let ok = b.len() >= 7
+                    && b[..4].iter().all(u8::is_ascii_digit)
+                    && b[4] == b'-'
+                    && b[5..7].iter().all(u8::is_ascii_digit);
+                if ok {
+                    Ok(Cow::Owned(t[..7].to_string()))
+                } else {
+                    Err(Error::inconsistent(
+                        "rows",
+                        format!(
+                            "row {}: {:?} is not a date (YYYY-MM-DD or YYYY-MM…) to group by month",
+                            n + 1,
+                            t
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    match keys {
+        [one] => value(one),
+        _ => Ok(Cow::Owned(
+            keys.iter()
+                .map(value)
+                .collect::<Result<Vec<_>, _>>()?
+                .join(" / "),
+        )),
+    }
+}
+
 /// The value of `column` in `row`, as the group it belongs to.
 fn group_of(row: &ScoredSentence, column: Column) -> Cow<'_, str> {
     match column {
@@ -483,13 +573,7 @@ impl Report {
         I: IntoIterator<Item = Result<R, Error>>,
         R: Borrow<ScoredSentence>,
     {
-        let group = columns.find(&opts.by).ok_or_else(|| {
-            Error::setting(
-                "by",
-                opts.by.clone(),
-                format!("one of the columns: {}", columns.header().join(", ")),
-            )
-        })?;
+        let keys = group_keys(columns, opts)?;
         let selected: Vec<usize> = match &opts.model_name {
             None => (0..columns.models.len()).collect(),
             Some(want) => {
@@ -563,7 +647,7 @@ impl Report {
         for (n, row) in rows.into_iter().enumerate() {
             let row = row?;
             let row: &ScoredSentence = row.borrow();
-            let group = group_of(row, group);
+            let group = group_by_keys(row, &keys, n)?;
             for (((&m, tally), stats), analyzer) in selected
                 .iter()
                 .zip(tallies.iter_mut())
@@ -686,12 +770,19 @@ impl Report {
     pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
         let reader = ScoresReader::open(path, &opts.csv)?;
         let header = reader.header();
-        if !header.contains(&opts.by) {
-            return Err(Error::MissingColumn {
-                path: path.to_path_buf(),
-                column: opts.by.clone(),
-                available: header.to_vec(),
-            });
+        for key in opts.by.split(',').map(str::trim) {
+            let column = if key == "month" && !header.iter().any(|h| h == "month") {
+                &opts.date
+            } else {
+                key
+            };
+            if !header.iter().any(|h| h == column) {
+                return Err(Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: column.to_string(),
+                    available: header.to_vec(),
+                });
+            }
         }
         let columns = reader.columns().clone();
         if columns.models.is_empty() {
@@ -1043,6 +1134,65 @@ fn warnings(m: &ModelReport) -> Vec<Warning> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn groups_by_several_columns_and_by_month_of_a_date_column() {
+        use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
+        let mut columns = ScoreColumns::new(vec![ModelColumns {
+            name: "m".into(),
+            classes: vec!["a".into(), "b".into()],
+        }]);
+        columns.keep = vec!["published".into()];
+        let row = |source: &str, date: &str| ScoredSentence {
+            source: source.into(),
+            doc: date.into(),
+            text: "t".into(),
+            keep: vec![date.to_string()],
+            predictions: vec![Prediction {
+                label: "a".into(),
+                probabilities: vec![0.9, 0.1],
+            }],
+            ..ScoredSentence::default()
+        };
+        let rows = [
+            row("x", "2022-01-03"),
+            row("x", "2022-01-30T10:00"),
+            row("x", "2022-02-01"),
+            row("y", "2022-02-11"),
+        ];
+        let opts = ReportOptions {
+            by: "source, month".into(),
+            date: "published".into(),
+            ..ReportOptions::default()
+        };
+        let r = Report::from_rows(&columns, &rows, &opts).unwrap();
+        let groups: Vec<(String, usize)> = r.models[0]
+            .groups
+            .iter()
+            .map(|g| (g.group.clone(), g.sentences))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("x / 2022-01".to_string(), 2),
+                ("x / 2022-02".to_string(), 1),
+                ("y / 2022-02".to_string(), 1)
+            ]
+        );
+        let bad = [row("x", "2022-01-03"), row("x", "last week")];
+        let e = Report::from_rows(&columns, &bad, &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("row 2") && e.contains("last week"), "{e}");
+        let no_date = ReportOptions {
+            by: "month".into(),
+            ..ReportOptions::default()
+        };
+        let e = Report::from_rows(&columns, &rows, &no_date)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"date\"") && e.contains("published"), "{e}");
+    }
+
     #[test]
     fn groups_sort_and_small_groups_are_left_out_with_a_warning() {
         use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
