@@ -185,7 +185,8 @@ fn group_name(g: &GroupSummary) -> &str {
 }
 
 /// One horizontal bar per group: the headline shares of the labels side by side, scaled to
-/// their sum (corrected shares are estimated label by label and need not add to 100%).
+/// their sum (corrected shares are estimated label by label and need not add to 100%). Each
+/// segment but the last carries its label's 95% interval as a whisker around its end.
 fn stacked_bars(m: &ModelReport, s: &mut String) {
     let rows = groups_and_all(m);
     let (label_w, bar_w, row_h) = (190.0, 760.0, 26.0);
@@ -223,6 +224,26 @@ fn stacked_bars(m: &ModelReport, s: &mut String) {
                 escape(&l.label),
                 pct(headline(l))
             );
+            // The label's own 95% interval as a whisker around the segment's end (where the
+            // next segment starts); the last segment's is read from the others and the dot plot.
+            let last = k + 1 == g.labels.len();
+            if let (Some(lo), Some(hi), false) = (l.headline_ci_low, l.headline_ci_high, last) {
+                if total > 0.0 {
+                    let x0 = (x + bar_w * lo / total).clamp(label_w, label_w + bar_w);
+                    let x1 = (x + bar_w * hi / total).clamp(label_w, label_w + bar_w);
+                    let yc = y + row_h - 5.0;
+                    let _ = write!(
+                        s,
+                        "<line x1=\"{x0:.1}\" x2=\"{x1:.1}\" y1=\"{yc:.1}\" y2=\"{yc:.1}\" stroke=\"#222\" stroke-width=\"1.2\"/>\
+                         <line x1=\"{x0:.1}\" x2=\"{x0:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/>\
+                         <line x1=\"{x1:.1}\" x2=\"{x1:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/>",
+                        yc - 3.0,
+                        yc + 3.0,
+                        yc - 3.0,
+                        yc + 3.0
+                    );
+                }
+            }
             if w > 34.0 {
                 let _ = write!(
                     s,
