@@ -504,50 +504,78 @@ impl Model {
                 "it is not a JSON object".into()
             }));
         }
-        // The header first (the rest of the file is skipped without building values), so a
-        // file of another format or version is named as such before its fields are checked.
-        #[derive(Deserialize)]
-        struct Header {
-            format: Option<serde_json::Value>,
-            format_version: Option<serde_json::Value>,
-        }
-        let value: Header = serde_json::from_slice(bytes).map_err(|e| {
-            if e.is_eof() {
-                Error::Corrupt {
+        // The whole model in one pass; the format and version are checked on the result. Only
+        // when that fails is the file read again for its header alone, so that a file of another
+        // format or version is named as such rather than by its first unexpected field (a second
+        // full pass on every load cost about a third of loading a large model).
+        let model = match serde_json::from_slice::<Model>(bytes) {
+            Ok(model) => model,
+            Err(e) => {
+                check_header(path, bytes)?;
+                return Err(Error::Corrupt {
                     path: path.to_path_buf(),
-                    reason: format!("the file ends early (truncated?): {e}"),
-                }
-            } else {
-                Error::Corrupt {
-                    path: path.to_path_buf(),
-                    reason: format!("invalid JSON: {e}"),
-                }
+                    reason: e.to_string(),
+                });
             }
-        })?;
-        match value.format.as_ref().and_then(|f| f.as_str()) {
-            Some(MODEL_FORMAT) => {}
-            Some(other) => return Err(not_model(format!("its format is {other:?}"))),
-            None => return Err(not_model("it has no \"format\" field".into())),
+        };
+        if model.format != MODEL_FORMAT {
+            return Err(not_model(format!("its format is {:?}", model.format)));
         }
-        let version = value.format_version.as_ref().and_then(|v| v.as_u64());
-        match version {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
-            Some(found) => {
-                return Err(Error::Version {
-                    path: path.to_path_buf(),
-                    found,
-                    expected: FORMAT_VERSION,
-                })
-            }
-            None => return Err(not_model("it has no \"format_version\" number".into())),
+        if model.format_version != FORMAT_VERSION {
+            return Err(Error::Version {
+                path: path.to_path_buf(),
+                found: u64::from(model.format_version),
+                expected: FORMAT_VERSION,
+            });
         }
-        let model: Model = serde_json::from_slice(bytes).map_err(|e| Error::Corrupt {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
         validate::check(path, &model)?;
         Ok(model)
     }
+}
+
+/// Reads only the `format` and `format_version` of a model file (the rest is skipped without
+/// building values) and names what is wrong with them; `Ok` when both are as expected.
+fn check_header(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let not_model = |reason: String| Error::NotAModel {
+        path: path.to_path_buf(),
+        reason,
+    };
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<serde_json::Value>,
+        format_version: Option<serde_json::Value>,
+    }
+    let value: Header = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_eof() {
+            Error::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("the file ends early (truncated?): {e}"),
+            }
+        } else {
+            Error::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("invalid JSON: {e}"),
+            }
+        }
+    })?;
+    match value.format.as_ref().and_then(|f| f.as_str()) {
+        Some(MODEL_FORMAT) => {}
+        Some(other) => return Err(not_model(format!("its format is {other:?}"))),
+        None => return Err(not_model("it has no \"format\" field".into())),
+    }
+    let version = value.format_version.as_ref().and_then(|v| v.as_u64());
+    match version {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(found) => {
+            return Err(Error::Version {
+                path: path.to_path_buf(),
+                found,
+                expected: FORMAT_VERSION,
+            })
+        }
+        None => return Err(not_model("it has no \"format_version\" number".into())),
+    }
+    Ok(())
 }
 
 /// Today's UTC date (`YYYY-MM-DD`), or the date of `SOURCE_DATE_EPOCH` when it is set.

@@ -34,6 +34,7 @@ h3{font-size:1.05rem;margin-top:1.4rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
+.matrices{display:flex;flex-wrap:wrap;gap:1.5rem}.matrix caption{font-size:.85rem;text-align:left}
 .note{color:#555;font-size:.9rem}.warn{background:#fff6e0;border-left:4px solid #E69F00;padding:.5rem 1rem;margin:.8rem 0}
 .warn li{margin:.2rem 0}.legend span{display:inline-block;margin-right:1rem;font-size:.85rem}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
@@ -416,6 +417,68 @@ fn examples(r: &Report, m: &ModelReport, s: &mut String) {
     s.push_str("</table>\n");
 }
 
+/// Per label, a matrix of the pairwise differences (row group − column group, percentage
+/// points), shaded by size and sign; bold where the Holm-adjusted p < 0.05.
+fn pairwise_matrix(m: &ModelReport, s: &mut String) {
+    let mut names: Vec<&str> = Vec::new();
+    for d in &m.pairwise {
+        for g in [d.a.as_str(), d.b.as_str()] {
+            if !names.contains(&g) {
+                names.push(g);
+            }
+        }
+    }
+    for label in &m.classes {
+        let cells: Vec<&super::pairwise::PairDifference> =
+            m.pairwise.iter().filter(|d| &d.label == label).collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            s,
+            "<table class=\"matrix\"><caption>{}: row − column, points</caption><tr><th></th>",
+            escape(label)
+        );
+        for n in &names {
+            let _ = write!(s, "<th>{}</th>", escape(n));
+        }
+        s.push_str("</tr>\n");
+        for a in &names {
+            let _ = write!(s, "<tr><th>{}</th>", escape(a));
+            for b in &names {
+                let found = cells.iter().find_map(|d| {
+                    if d.a == *a && d.b == *b {
+                        Some((d.difference, d.p_holm))
+                    } else if d.a == *b && d.b == *a {
+                        Some((-d.difference, d.p_holm))
+                    } else {
+                        None
+                    }
+                });
+                match found {
+                    Some((diff, p)) => {
+                        let alpha = (diff.abs() * 2.0).min(0.8);
+                        let colour = if diff >= 0.0 { "0,114,178" } else { "213,94,0" };
+                        let (o, c) = if p < 0.05 {
+                            ("<strong>", "</strong>")
+                        } else {
+                            ("", "")
+                        };
+                        let _ = write!(
+                            s,
+                            "<td style=\"background:rgba({colour},{alpha:.2})\">{o}{:+.1}{c}</td>",
+                            100.0 * diff
+                        );
+                    }
+                    None => s.push_str("<td>–</td>"),
+                }
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table>\n");
+    }
+}
+
 fn pairwise_table(r: &Report, m: &ModelReport, s: &mut String) {
     let Some(first) = m.pairwise.first() else {
         return;
@@ -425,10 +488,17 @@ fn pairwise_table(r: &Report, m: &ModelReport, s: &mut String) {
         "<h3>Pairwise differences</h3>\n<p class=\"note\">Difference of the <code>{}</code> shares \
          ({} a − b), percentage points, with 95% bootstrap intervals; p-values Holm-adjusted over \
          the pairs of each label; <strong>bold</strong>: adjusted p &lt; 0.05. Groups with fewer \
-         than 3 documents are left out.</p>\n<table>\n<tr><th>label</th><th>a</th><th>b</th>\
-         <th>difference</th><th>95% interval</th><th>p</th><th>p (Holm)</th></tr>",
+         than 3 documents are left out.</p>",
         escape(first.estimator),
         escape(&r.by)
+    );
+    let mut matrix = String::new();
+    pairwise_matrix(m, &mut matrix);
+    s.push_str("<div class=\"matrices\">");
+    s.push_str(&matrix);
+    s.push_str(
+        "</div>\n<table>\n<tr><th>label</th><th>a</th><th>b</th><th>difference</th>\
+                <th>95% interval</th><th>p</th><th>p (Holm)</th></tr>\n",
     );
     for d in &m.pairwise {
         let (o, c) = if d.p_holm < 0.05 {

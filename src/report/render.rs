@@ -429,6 +429,18 @@ fn csv_long(r: &Report) -> String {
         "headline_ci_high",
         "in_sample",
         "warnings",
+        "row_kind",
+        "stance_index",
+        "stance_index_ci_low",
+        "stance_index_ci_high",
+        "document_test_p",
+        "distinctive_terms",
+        "examples",
+        "difference",
+        "difference_ci_low",
+        "difference_ci_high",
+        "pair_p_value",
+        "pair_p_holm",
     ]);
     for m in &r.models {
         let (chi, df, p) =
@@ -474,8 +486,55 @@ fn csv_long(r: &Report) -> String {
                     &opt(l.headline_ci_high),
                     &g.in_sample.map_or(String::new(), |n| n.to_string()),
                     &row_warnings(&r.warnings, &m.name, &g.group),
+                    "share",
+                    &opt(g.stance_index.as_ref().map(|x| x.value)),
+                    &opt(g.stance_index.as_ref().and_then(|x| x.ci_low)),
+                    &opt(g.stance_index.as_ref().and_then(|x| x.ci_high)),
+                    &opt(m.document_test.as_ref().map(|t| t.p_value)),
+                    &m.distinctive
+                        .iter()
+                        .find(|d| d.group == g.group)
+                        .map(|d| {
+                            d.terms
+                                .iter()
+                                .map(|t| format!("{} ({:.2})", t.term, t.z))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
+                    &l.examples
+                        .iter()
+                        .map(|e| {
+                            format!("{} #{} ({:.2}): {}", e.doc, e.index, e.probability, e.text)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
                 ]);
             }
+        }
+        for d in &m.pairwise {
+            let empty = String::new();
+            let group = format!("{} − {}", d.a, d.b);
+            let mut rec: Vec<&str> = vec![m.name.as_str(), r.by.as_str(), &group, "", "", &d.label];
+            rec.extend(std::iter::repeat_n(empty.as_str(), 16));
+            rec.push(d.estimator);
+            rec.extend(std::iter::repeat_n(empty.as_str(), 5));
+            let diff = [
+                format!("{:.6}", d.difference),
+                format!("{:.6}", d.ci_low),
+                format!("{:.6}", d.ci_high),
+                format!("{:.6}", d.p_value),
+                format!("{:.6}", d.p_holm),
+            ];
+            rec.push("pairwise");
+            rec.extend(std::iter::repeat_n(empty.as_str(), 6));
+            rec.extend(diff.iter().map(String::as_str));
+            let _ = w.write_record(&rec);
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -491,4 +550,65 @@ fn table_head(by: &str, classes: &[String], s: &mut String) {
         rule.push_str("---:|");
     }
     let _ = writeln!(s, "{head}\n{rule}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ReportOptions;
+    use crate::score::{ModelColumns, Prediction, ScoreColumns, ScoredSentence};
+
+    /// The CSV: a rectangular table, one share row per group × label (all included) and one
+    /// pairwise row per label × pair of groups with 3+ documents, matching the report's values.
+    #[test]
+    fn csv_has_share_and_pairwise_rows() {
+        let columns = ScoreColumns::new(vec![ModelColumns {
+            name: "m".into(),
+            classes: vec!["a".into(), "b".into()],
+        }]);
+        let mut rows = Vec::new();
+        for (g, p) in [("x", 0.9), ("y", 0.2), ("z", 0.5)] {
+            for d in 0..4 {
+                for i in 0..3 {
+                    let b = (d + i) % 3 == 0 || p > 0.8;
+                    rows.push(ScoredSentence {
+                        source: g.into(),
+                        doc: format!("{g}{d}"),
+                        index: i,
+                        text: format!("{g} {d} {i}"),
+                        predictions: vec![Prediction {
+                            label: if b { "b" } else { "a" }.into(),
+                            probabilities: if b { vec![0.3, 0.7] } else { vec![0.7, 0.3] },
+                        }],
+                        ..ScoredSentence::default()
+                    });
+                }
+            }
+        }
+        let r = Report::from_rows(&columns, &rows, &ReportOptions::default()).unwrap();
+        let text = render(&r, ReportFormat::Csv);
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+        let recs: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        assert!(recs.iter().all(|r| r.len() == header.len()));
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+        let kind = |k: &str| recs.iter().filter(|r| &r[col("row_kind")] == k).count();
+        assert_eq!(kind("share"), 4 * 2, "3 groups and all, 2 labels");
+        assert_eq!(kind("pairwise"), 3 * 2, "3 pairs, 2 labels");
+        let d = &r.models[0].pairwise[0];
+        let rec = recs
+            .iter()
+            .find(|r| &r[col("row_kind")] == "pairwise")
+            .unwrap();
+        assert_eq!(&rec[col("group")], format!("{} − {}", d.a, d.b));
+        let diff: f64 = rec[col("difference")].parse().unwrap();
+        assert!((diff - d.difference).abs() < 1e-6);
+        let holm: f64 = rec[col("pair_p_holm")].parse().unwrap();
+        assert!((holm - d.p_holm).abs() < 1e-6);
+        assert!(
+            recs[0][col("examples")].is_empty(),
+            "x has no sentence predicted a"
+        );
+        assert!(recs[1][col("examples")].starts_with("x"));
+    }
 }
