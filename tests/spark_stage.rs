@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-const INPUT: &str = "{\"id\":\"a\",\"text\":\"Russian aggression grows. NATO responds.\",\"g\":\"x\"}\n\
+const INPUT: &str =
+    "{\"id\":\"a\",\"text\":\"Russian aggression grows. NATO responds.\",\"g\":\"x\"}\n\
 not json\n\
 {\"id\":\"b\",\"body\":\"no text here\",\"g\":\"y\"}\n\
 {\"id\":\"c\",\"text\":\"The provocation continues.\",\"g\":\"z\"}\n";
@@ -14,7 +15,9 @@ fn score(args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_framelens"))
         .arg("score")
         .args(args)
-        .args(["--model", model, "--format", "jsonl", "--doc", "id", "--keep", "g"])
+        .args([
+            "--model", model, "--format", "jsonl", "--doc", "id", "--keep", "g",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -59,8 +62,14 @@ fn on_error_record_writes_error_records_in_order_and_keeps_ids() {
     assert_eq!(docs, ["a", "a", "ERR", "ERR", "c"]);
     assert_eq!(lines[0]["g"], "x");
     assert_eq!(lines[4]["g"], "z");
-    assert!(lines[2]["error"].as_str().unwrap().contains("line 2: invalid JSON"));
-    assert!(lines[3]["error"].as_str().unwrap().contains("line 3: no field \"text\""));
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 2: invalid JSON"));
+    assert!(lines[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 3: no field \"text\""));
 }
 
 #[test]
@@ -101,7 +110,14 @@ fn stdin_output_equals_file_output_for_the_good_records() {
 fn on_error_record_needs_jsonl_output() {
     let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance.json");
     let out = Command::new(env!("CARGO_BIN_EXE_framelens"))
-        .args(["score", "-", "--stdin-format", "jsonl", "--on-error", "record"])
+        .args([
+            "score",
+            "-",
+            "--stdin-format",
+            "jsonl",
+            "--on-error",
+            "record",
+        ])
         .args(["--model", model])
         .stdin(Stdio::null())
         .output()

@@ -28,9 +28,9 @@ mod sentences;
 mod shipped;
 /// TF-IDF against scikit-learn.
 mod sklearn_tfidf;
-/// Issue 14: score - as a streaming stage (Spark): JSON Lines in and out, error records.
-mod spark_stage;
 /// insta snapshots: every --help, the Markdown report, the eval tables.
 mod snapshots;
+/// Issue 14: score - as a streaming stage (Spark): JSON Lines in and out, error records.
+mod spark_stage;
 /// Issue 12: compact and gzip model files.
 mod speed;
