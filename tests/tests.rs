@@ -30,5 +30,7 @@ mod shipped;
 mod sklearn_tfidf;
 /// insta snapshots: every --help, the Markdown report, the eval tables.
 mod snapshots;
+/// Issue 14: score - as a streaming stage (Spark): JSON Lines in and out, error records.
+mod spark_stage;
 /// Issue 12: compact and gzip model files.
 mod speed;

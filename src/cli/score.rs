@@ -19,6 +19,12 @@ enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum OnError {
+    Fail,
+    Record,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum StdinFormat {
     Text,
     Csv,
@@ -65,6 +71,11 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     format: FormatArg,
+    /// What a JSON Lines record that cannot be used does: fail (name its file and line) or
+    /// record (write `{"error": "<file>, line <n>: ..."}` in its place and go on; needs
+    /// --format jsonl).
+    #[arg(long, value_enum, default_value = "fail")]
+    on_error: OnError,
 }
 
 pub fn run(a: ScoreArgs) -> Result<()> {
@@ -95,6 +106,7 @@ pub fn run(a: ScoreArgs) -> Result<()> {
             FormatArg::Jsonl => OutputFormat::Jsonl,
         },
         keep: a.keep.iter().map(|c| c.trim().to_string()).collect(),
+        record_errors: matches!(a.on_error, OnError::Record),
         ..a.input.options()
     };
     let total: u64 = inputs

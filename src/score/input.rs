@@ -441,6 +441,22 @@ impl Iterator for Documents {
     }
 }
 
+impl Documents {
+    /// Like [`Iterator::next`], but a JSON Lines record that cannot be used
+    /// ([`Error::Json`]) does not end the reading: the next call reads the next line.
+    pub(crate) fn next_past_bad_records(&mut self) -> Option<Result<Document, Error>> {
+        match self.next_document() {
+            Ok(d) => d.map(Ok),
+            Err(e @ Error::Json { .. }) => Some(Err(e)),
+            Err(e) => {
+                self.current = None;
+                self.inputs.clear();
+                Some(Err(e))
+            }
+        }
+    }
+}
+
 fn format_of(path: &Path, opts: &ReadOptions) -> InputFormat {
     if path == Path::new("-") {
         opts.stdin_format

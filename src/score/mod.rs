@@ -21,6 +21,7 @@ mod input;
 mod read;
 mod scorer;
 mod sink;
+mod stdin;
 
 pub use columns::{Column, ModelColumns, ParsedHeader, ScoreColumns, FIXED_COLUMNS};
 pub use input::{
@@ -74,6 +75,10 @@ pub struct ScoreOptions {
     /// Input columns (CSV) or fields (JSONL) to pass through to the output, after `text`.
     /// Default none.
     pub keep: Vec<String>,
+    /// Write a JSON Lines record that cannot be used as an error record,
+    /// `{"error": "<file>, line <n>: ..."}`, and go on, instead of failing. Needs JSON Lines
+    /// output. Default false.
+    pub record_errors: bool,
 }
 
 impl Default for ScoreOptions {
@@ -91,6 +96,7 @@ impl Default for ScoreOptions {
             format: OutputFormat::Csv,
             with_id: false,
             keep: read.keep,
+            record_errors: false,
         }
     }
 }
@@ -158,6 +164,18 @@ pub fn score(
         .with_keep(opts.keep.clone());
     check_columns(&columns)?;
     let docs = Documents::new(inputs, &opts.read_options())?;
+    if opts.record_errors {
+        if opts.format != OutputFormat::Jsonl {
+            return Err(Error::setting(
+                "format",
+                "csv",
+                "JSON Lines output when records that cannot be used are written as error records",
+            ));
+        }
+        let (summary, _errors) =
+            stdin::score_recording_errors(&scorer, &columns, docs, out, progress)?;
+        return Ok(summary);
+    }
     score_documents(&scorer, &columns, docs, opts.format, out, progress)
 }
 

@@ -1,0 +1,126 @@
+//! `framelens score -` as a streaming stage (issue #14): JSON Lines on standard input, JSON
+//! Lines out, ids and kept fields passed through, bad records written as error records.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const INPUT: &str =
+    "{\"id\":\"a\",\"text\":\"Russian aggression grows. NATO responds.\",\"g\":\"x\"}\n\
+not json\n\
+{\"id\":\"b\",\"body\":\"no text here\",\"g\":\"y\"}\n\
+{\"id\":\"c\",\"text\":\"The provocation continues.\",\"g\":\"z\"}\n";
+
+fn score(args: &[&str], stdin: &str) -> (bool, String, String) {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framelens"))
+        .arg("score")
+        .args(args)
+        .args([
+            "--model", model, "--format", "jsonl", "--doc", "id", "--keep", "g",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn bad_records_fail_by_default_naming_the_line() {
+    let (ok, _, err) = score(&["-", "--stdin-format", "jsonl"], INPUT);
+    assert!(!ok);
+    assert!(err.contains("line 2: invalid JSON"), "{err}");
+}
+
+#[test]
+fn on_error_record_writes_error_records_in_order_and_keeps_ids() {
+    let (ok, out, err) = score(
+        &["-", "--stdin-format", "jsonl", "--on-error", "record"],
+        INPUT,
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let docs: Vec<&str> = lines
+        .iter()
+        .map(|v| v.get("doc").and_then(|d| d.as_str()).unwrap_or("ERR"))
+        .collect();
+    assert_eq!(docs, ["a", "a", "ERR", "ERR", "c"]);
+    assert_eq!(lines[0]["g"], "x");
+    assert_eq!(lines[4]["g"], "z");
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 2: invalid JSON"));
+    assert!(lines[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 3: no field \"text\""));
+}
+
+#[test]
+fn stdin_output_equals_file_output_for_the_good_records() {
+    let good: String = INPUT
+        .lines()
+        .filter(|l| l.contains("\"text\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = std::env::temp_dir().join(format!("framelens-spark-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("in.jsonl");
+    std::fs::write(&file, &good).unwrap();
+    let (ok, from_file, err) = score(&[file.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    let (ok, from_stdin, err) = score(
+        &["-", "--stdin-format", "jsonl", "--on-error", "record"],
+        INPUT,
+    );
+    assert!(ok, "{err}");
+    // Equal parsed records but for the source, which is the file's folder or "stdin".
+    let records = |text: &str| -> Vec<serde_json::Value> {
+        text.lines()
+            .filter(|l| !l.starts_with("{\"error\""))
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("source");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(records(&from_stdin).len(), 3);
+    assert_eq!(records(&from_stdin), records(&from_file));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn on_error_record_needs_jsonl_output() {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_framelens"))
+        .args([
+            "score",
+            "-",
+            "--stdin-format",
+            "jsonl",
+            "--on-error",
+            "record",
+        ])
+        .args(["--model", model])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
