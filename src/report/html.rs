@@ -369,7 +369,7 @@ fn stance_index_table(r: &Report, m: &ModelReport, s: &mut String) {
 }
 
 fn distinctive(r: &Report, m: &ModelReport, s: &mut String) {
-    if m.distinctive.iter().all(|d| d.terms.is_empty()) {
+    if !m.has_distinctive() {
         return;
     }
     let _ = writeln!(
@@ -404,11 +404,7 @@ fn distinctive(r: &Report, m: &ModelReport, s: &mut String) {
 }
 
 fn examples(r: &Report, m: &ModelReport, s: &mut String) {
-    if !m
-        .groups
-        .iter()
-        .any(|g| g.labels.iter().any(|l| !l.examples.is_empty()))
-    {
+    if !m.has_examples() {
         return;
     }
     let _ = writeln!(

@@ -177,6 +177,20 @@ pub struct ModelReport {
     pub largest_class_error: Option<(String, f64)>,
 }
 
+impl ModelReport {
+    /// Whether any group has example sentences.
+    pub fn has_examples(&self) -> bool {
+        self.groups
+            .iter()
+            .any(|g| g.labels.iter().any(|l| !l.examples.is_empty()))
+    }
+
+    /// Whether any group has distinctive terms.
+    pub fn has_distinctive(&self) -> bool {
+        self.distinctive.iter().any(|d| !d.terms.is_empty())
+    }
+}
+
 /// One group's (source's) summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSummary {

@@ -214,7 +214,7 @@ fn stance_index_table(r: &Report, m: &ModelReport, s: &mut String) {
 
 /// The distinctive terms of each group.
 fn distinctive_table(r: &Report, m: &ModelReport, s: &mut String) {
-    if m.distinctive.iter().all(|d| d.terms.is_empty()) {
+    if !m.has_distinctive() {
         return;
     }
     let _ = writeln!(
@@ -243,11 +243,7 @@ fn distinctive_table(r: &Report, m: &ModelReport, s: &mut String) {
 
 /// The most confident example sentences per group and label.
 fn examples_section(r: &Report, m: &ModelReport, s: &mut String) {
-    if !m
-        .groups
-        .iter()
-        .any(|g| g.labels.iter().any(|l| !l.examples.is_empty()))
-    {
+    if !m.has_examples() {
         return;
     }
     let _ = writeln!(
