@@ -76,8 +76,9 @@ pub fn run(a: ExplainArgs) -> Result<()> {
         !sentences.is_empty(),
         "nothing to explain: give a sentence, `-` for standard input, or --file FILE"
     );
+    let mut explainer = model.explainer()?;
     for (i, s) in sentences.iter().enumerate() {
-        let e = model.explain(s)?;
+        let e = explainer.explain(s);
         match a.format {
             FormatArg::Text => {
                 if i > 0 {

@@ -257,11 +257,7 @@ pub fn cross_validate_many(
         // Each fold analyses every text once (training and test rows); the shared feature
         // work is counted to the group's first configuration.
         let parts = configs[group[0]].features.parts();
-        let mut feature_work = Work::features(&parts, bytes);
-        for _ in 1..folds {
-            feature_work.add(&Work::features(&parts, bytes));
-        }
-        works[group[0]].add(&feature_work);
+        works[group[0]].add(&Work::features(&parts, bytes * folds));
         let per_fold: Vec<Vec<(FoldProba, Work)>> = (0..folds)
             .into_par_iter()
             .map(|f| {

@@ -52,14 +52,38 @@ pub struct Explanation {
     pub calibration_slope: Option<f64>,
 }
 
+/// Explains texts with one model: the vectorizer and the feature names are built once, so a
+/// file of sentences does not rebuild them per sentence.
+#[derive(Debug, Clone)]
+pub struct Explainer {
+    model: Arc<Model>,
+    vectorizer: crate::features::Vectorizer,
+    names: Vec<String>,
+}
+
 impl Model {
-    /// Explains the model's probabilities for `text`.
+    /// Explains the model's probabilities for `text` (for many texts, use [`Model::explainer`]).
     pub fn explain(self: &Arc<Self>, text: &str) -> Result<Explanation, Error> {
-        let mut vectorizer = self.features.vectorizer()?;
-        let row = vectorizer.transform(text);
-        let names = self.features.feature_names();
+        Ok(self.explainer()?.explain(text))
+    }
+
+    /// An [`Explainer`] for this model.
+    pub fn explainer(self: &Arc<Self>) -> Result<Explainer, Error> {
+        Ok(Explainer {
+            model: Arc::clone(self),
+            vectorizer: self.features.vectorizer()?,
+            names: self.features.feature_names(),
+        })
+    }
+}
+
+impl Explainer {
+    /// Explains the model's probabilities for `text`.
+    pub fn explain(&mut self, text: &str) -> Explanation {
+        let row = self.vectorizer.transform(text);
+        let names = &self.names;
         let mut proba = Vec::new();
-        let c = &self.classifier;
+        let c = &self.model.classifier;
         c.predict_proba_into(&row.indices, &row.values, &mut proba);
         let per_vector = |k: usize, sign: f64| -> (f64, Vec<Contribution>) {
             let w = &c.coef[k];
@@ -82,7 +106,7 @@ impl Model {
             });
             (sign * c.intercept[k], parts)
         };
-        let classes = self.classes();
+        let classes = self.model.classes();
         let explained: Vec<ClassExplanation> = classes
             .iter()
             .enumerate()
@@ -108,12 +132,12 @@ impl Model {
             .max_by(|a, b| a.probability.total_cmp(&b.probability))
             .map(|e| e.class.clone())
             .unwrap_or_default();
-        Ok(Explanation {
+        Explanation {
             text: text.to_string(),
             predicted,
             classes: explained,
             calibration_slope: c.calibration.as_ref().map(|cal| cal.slope),
-        })
+        }
     }
 }
 
