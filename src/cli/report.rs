@@ -123,14 +123,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         stance_index: a
             .stance_index
             .as_deref()
-            .map(|v| match v.split_once(',') {
-                Some((p, n)) if !p.trim().is_empty() && !n.trim().is_empty() => {
-                    Ok((p.trim().to_string(), n.trim().to_string()))
-                }
-                _ => Err(anyhow::anyhow!(
-                    "invalid --stance-index {v:?}: expected two labels, PRO,ANTI"
-                )),
-            })
+            .map(framelens::report::index::parse_labels)
             .transpose()?,
     };
     let r = Report::from_file(&a.scores, &opts)?;

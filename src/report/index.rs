@@ -22,6 +22,20 @@ pub struct StanceIndex {
     pub ci_high: Option<f64>,
 }
 
+/// Parses the labels of a stance index, `PRO,ANTI`.
+pub fn parse_labels(s: &str) -> Result<(String, String), crate::Error> {
+    match s.split_once(',') {
+        Some((p, n)) if !p.trim().is_empty() && !n.trim().is_empty() && !n.contains(',') => {
+            Ok((p.trim().to_string(), n.trim().to_string()))
+        }
+        _ => Err(crate::Error::setting(
+            "stance index",
+            s.to_string(),
+            "two labels, PRO,ANTI",
+        )),
+    }
+}
+
 fn mean_index(docs: &[&Vec<Vec<f64>>], pro: usize, anti: usize) -> f64 {
     let (mut sum, mut n) = (0.0, 0usize);
     for d in docs {
@@ -71,6 +85,17 @@ pub fn stance_index(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_parse_as_two_names() {
+        assert_eq!(
+            parse_labels(" pro , anti").unwrap(),
+            ("pro".to_string(), "anti".to_string())
+        );
+        for bad in ["pro", "pro,", ",anti", "a,b,c"] {
+            assert!(parse_labels(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn index_is_the_mean_difference_with_a_seeded_interval() {

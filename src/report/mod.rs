@@ -448,34 +448,48 @@ enum GroupKey {
 /// The grouping keys of `opts.by`: comma-separated column names, and `month` for the month of
 /// the `opts.date` column.
 fn group_keys(columns: &ScoreColumns, opts: &ReportOptions) -> Result<Vec<GroupKey>, Error> {
-    opts.by
-        .split(',')
-        .map(str::trim)
-        .map(|key| {
-            if key == "month" && columns.find("month").is_none() {
-                let date = columns.find(&opts.date).ok_or_else(|| {
-                    Error::setting(
-                        "by",
-                        opts.by.clone(),
+    by_keys(opts, |c| columns.find(c).is_some())
+        .into_iter()
+        .map(|(column, month)| {
+            let found = columns.find(column).ok_or_else(|| {
+                Error::setting(
+                    "by",
+                    opts.by.clone(),
+                    if month {
                         format!(
                             "a date column {:?} for month (the scores have: {})",
                             opts.date,
                             columns.header().join(", ")
-                        ),
-                    )
-                })?;
-                return Ok(GroupKey::Month(date));
-            }
-            columns.find(key).map(GroupKey::Column).ok_or_else(|| {
-                Error::setting(
-                    "by",
-                    opts.by.clone(),
-                    format!(
-                        "column names (or month) separated by commas, from: {}",
-                        columns.header().join(", ")
-                    ),
+                        )
+                    } else {
+                        format!(
+                            "column names (or month) separated by commas, from: {}",
+                            columns.header().join(", ")
+                        )
+                    },
                 )
+            })?;
+            Ok(if month {
+                GroupKey::Month(found)
+            } else {
+                GroupKey::Column(found)
             })
+        })
+        .collect()
+}
+
+/// The columns the keys of `opts.by` read, each with whether it is read for its month: `month`
+/// stands for the `opts.date` column unless the scores have a column named `month`.
+fn by_keys(opts: &ReportOptions, has: impl Fn(&str) -> bool) -> Vec<(&str, bool)> {
+    opts.by
+        .split(',')
+        .map(str::trim)
+        .map(|key| {
+            if key == "month" && !has("month") {
+                (opts.date.as_str(), true)
+            } else {
+                (key, false)
+            }
         })
         .collect()
 }
@@ -784,12 +798,7 @@ impl Report {
     pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
         let reader = ScoresReader::open(path, &opts.csv)?;
         let header = reader.header();
-        for key in opts.by.split(',').map(str::trim) {
-            let column = if key == "month" && !header.iter().any(|h| h == "month") {
-                &opts.date
-            } else {
-                key
-            };
+        for (column, _) in by_keys(opts, |c| header.iter().any(|h| h == c)) {
             if !header.iter().any(|h| h == column) {
                 return Err(Error::MissingColumn {
                     path: path.to_path_buf(),
@@ -860,20 +869,19 @@ fn summarise_model(
             .collect()
     });
     let headline = headline_rule(stats, &recalls);
-    let summarise = |group: &str, t: &Tally| {
-        let docs: Vec<Vec<Vec<f64>>> = t.probs.values().cloned().collect();
-        let est = estimate_all(&docs, k, stats, rates.as_ref());
+    let summarise = |group: &str, t: &Tally, docs: &[Vec<Vec<f64>>]| {
+        let est = estimate_all(docs, k, stats, rates.as_ref());
         // Fall back to classify-and-count when the chosen estimator is unavailable here.
         let lead = if est[headline].is_some() { headline } else { 0 };
         let interval = if t.sentences > 0 {
-            headline_interval(&docs, k, stats, lead, seed)
+            headline_interval(docs, k, stats, lead, seed)
         } else {
             None
         };
         let stance_index = opts.stance_index.as_ref().and_then(|(pro, anti)| {
             let p = classes.iter().position(|c| c == pro)?;
             let a = classes.iter().position(|c| c == anti)?;
-            (t.sentences > 0).then(|| index::stance_index(&docs, (p, pro), (a, anti), seed))
+            (t.sentences > 0).then(|| index::stance_index(docs, (p, pro), (a, anti), seed))
         });
         GroupSummary {
             stance_index,
@@ -973,6 +981,7 @@ fn summarise_model(
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     });
+    // Each shown group's documents, built once for its summary and the comparisons.
     let group_docs: Vec<(String, Vec<Vec<Vec<f64>>>)> = tally
         .iter()
         .filter(|(_, t)| shown(t))
@@ -1023,10 +1032,15 @@ fn summarise_model(
         groups: tally
             .iter()
             .filter(|(_, t)| shown(t))
-            .map(|(g, t)| summarise(g, t))
+            .zip(&group_docs)
+            .map(|((g, t), (_, docs))| summarise(g, t, docs))
             .collect(),
         left_out,
-        overall: summarise("(all)", &all),
+        overall: summarise(
+            "(all)",
+            &all,
+            &all.probs.values().cloned().collect::<Vec<_>>(),
+        ),
         chi_square: chi_square(&table),
         corrected: stats.is_some(),
         cv_macro_f1: cv.map(|cv| cv.macro_f1),

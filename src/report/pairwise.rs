@@ -71,20 +71,23 @@ pub fn pairwise(
 ) -> Vec<PairDifference> {
     let k = classes.len();
     let rates = stats.and_then(QuantifyStats::rates);
-    let usable: Vec<(&str, Vec<&Vec<Vec<f64>>>)> = groups
+    let usable: Vec<(&str, &Documents, Vec<&Vec<Vec<f64>>>)> = groups
         .iter()
-        .map(|(g, d)| (*g, d.iter().filter(|d| !d.is_empty()).collect::<Vec<_>>()))
-        .filter(|(_, d)| d.len() >= MIN_DOCUMENTS)
+        .map(|(g, d)| {
+            (
+                *g,
+                *d,
+                d.iter().filter(|d| !d.is_empty()).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, _, d)| d.len() >= MIN_DOCUMENTS)
         .collect();
     if usable.len() < 2 {
         return Vec::new();
     }
     let point: Vec<Option<Vec<f64>>> = usable
         .iter()
-        .map(|(_, d)| {
-            let docs: Vec<Vec<Vec<f64>>> = d.iter().map(|x| (*x).clone()).collect();
-            estimate(which, &docs, k, stats, rates.as_ref()).map(|s| s.shares)
-        })
+        .map(|(_, all, _)| estimate(which, all, k, stats, rates.as_ref()).map(|s| s.shares))
         .collect();
     if point.iter().any(Option::is_none) {
         return Vec::new();
@@ -98,7 +101,7 @@ pub fn pairwise(
             Some(s) if has_rates => s.rates_with(|g, _| rng.gen_range(0..s.oof[g].len())),
             _ => None,
         };
-        for ((_, d), r) in usable.iter().zip(reps.iter_mut()) {
+        for ((_, _, d), r) in usable.iter().zip(reps.iter_mut()) {
             let m = d.len();
             let sample: Vec<Vec<Vec<f64>>> =
                 (0..m).map(|_| d[rng.gen_range(0..m)].clone()).collect();
