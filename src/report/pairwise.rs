@@ -60,6 +60,9 @@ pub fn bootstrap_p(diffs: &[f64]) -> f64 {
     (2.0 * (below.min(above) + 1.0) / (n + 1.0)).min(1.0)
 }
 
+/// A group with enough documents: its name, all its documents, and the non-empty ones.
+type Usable<'a> = (&'a str, &'a Documents, Vec<&'a Vec<Vec<f64>>>);
+
 /// Every pair of `groups` (name, documents) with at least [`MIN_DOCUMENTS`] documents each,
 /// for every class, by estimator `which` (index into [`ESTIMATORS`]). Seeded.
 pub fn pairwise(
@@ -71,7 +74,7 @@ pub fn pairwise(
 ) -> Vec<PairDifference> {
     let k = classes.len();
     let rates = stats.and_then(QuantifyStats::rates);
-    let usable: Vec<(&str, &Documents, Vec<&Vec<Vec<f64>>>)> = groups
+    let usable: Vec<Usable> = groups
         .iter()
         .map(|(g, d)| {
             (
