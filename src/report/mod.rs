@@ -394,21 +394,92 @@ pub fn chi_square(table: &[Vec<usize>]) -> Option<ChiSquare> {
     })
 }
 
-#[derive(Default)]
-struct Tally {
+/// One group's tally of one model's scored rows: everything its summary, the comparisons and
+/// a partial report need. The order rows come in does not matter once
+/// [`canonical`](Tally::canonical) has run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tally {
     /// Per document: sentences, then the count of each label.
-    docs: BTreeMap<String, (usize, Vec<usize>)>,
-    sentences: usize,
-    counts: Vec<usize>,
+    pub(crate) docs: BTreeMap<String, (usize, Vec<usize>)>,
+    pub(crate) sentences: usize,
+    pub(crate) counts: Vec<usize>,
+    /// Per class, the sum of the probabilities (set by [`canonical`](Tally::canonical)).
     prob_sums: Vec<f64>,
-    /// Per document, each sentence's probabilities.
-    probs: BTreeMap<String, Vec<Vec<f64>>>,
+    /// Per document, each sentence's index and probabilities.
+    pub(crate) probs: BTreeMap<String, Vec<(usize, Vec<f64>)>>,
     /// Sentences found in the model's training data.
-    in_sample: usize,
+    pub(crate) in_sample: usize,
     /// Per class, the most confident sentences predicted as the class, most confident first.
-    examples: Vec<Vec<Example>>,
+    pub(crate) examples: Vec<Vec<Example>>,
     /// Occurrences of each vocabulary term of the model's analyzer (with `--model`).
-    terms: distinctive::TermCounts,
+    pub(crate) terms: distinctive::TermCounts,
+}
+
+impl Tally {
+    /// An empty tally of `k` classes.
+    pub(crate) fn new(k: usize) -> Tally {
+        Tally {
+            counts: vec![0; k],
+            prob_sums: vec![0.0; k],
+            examples: vec![Vec::new(); k],
+            ..Tally::default()
+        }
+    }
+
+    /// Puts each document's sentences in index order (stable) and sums the probabilities in
+    /// that order, so that the same rows give the same numbers in any order or split.
+    fn canonical(&mut self) {
+        for v in self.probs.values_mut() {
+            v.sort_by_key(|(index, _)| *index);
+        }
+        let k = self.counts.len();
+        self.prob_sums = vec![0.0; k];
+        for (_, p) in self.probs.values().flatten() {
+            for (sum, x) in self.prob_sums.iter_mut().zip(p) {
+                *sum += x;
+            }
+        }
+    }
+
+    /// Each document's probabilities, sentences in order.
+    fn documents(&self) -> Vec<Vec<Vec<f64>>> {
+        self.probs
+            .values()
+            .map(|v| v.iter().map(|(_, p)| p.clone()).collect())
+            .collect()
+    }
+
+    /// Adds `other`'s rows (from another part of the same scores).
+    pub(crate) fn merge(&mut self, other: Tally, examples: usize) {
+        for (doc, (n, counts)) in other.docs {
+            let d = self
+                .docs
+                .entry(doc)
+                .or_insert_with(|| (0, vec![0; counts.len()]));
+            d.0 += n;
+            for (a, b) in d.1.iter_mut().zip(&counts) {
+                *a += b;
+            }
+        }
+        self.sentences += other.sentences;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (doc, v) in other.probs {
+            self.probs.entry(doc).or_default().extend(v);
+        }
+        self.in_sample += other.in_sample;
+        for (list, more) in self.examples.iter_mut().zip(other.examples) {
+            for e in more {
+                if wants_example(list, examples, e.probability, &e.doc, e.index) {
+                    keep_example(list, examples, e);
+                }
+            }
+        }
+        for (term, n) in other.terms.counts {
+            *self.terms.counts.entry(term).or_default() += n;
+        }
+    }
 }
 
 /// An example sentence: one of the most confident predictions of a label in a group.
@@ -424,14 +495,32 @@ pub struct Example {
     pub probability: f64,
 }
 
-/// Whether an example of `probability` enters the `n` most confident of `list`.
-fn wants_example(list: &[Example], n: usize, probability: f64) -> bool {
-    n > 0 && (list.len() < n || list.last().is_some_and(|l| l.probability < probability))
+/// The order of examples: most confident first; ties by document, then sentence index.
+fn example_order(a: (f64, &str, usize), b: (f64, &str, usize)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0)
+        .then_with(|| a.1.cmp(b.1))
+        .then_with(|| a.2.cmp(&b.2))
 }
 
-/// Keeps `list` as the `n` most confident examples (ties: first seen first).
+/// Whether an example of `probability` (document `doc`, sentence `index`) enters the `n` most
+/// confident of `list`.
+fn wants_example(list: &[Example], n: usize, probability: f64, doc: &str, index: usize) -> bool {
+    n > 0
+        && (list.len() < n
+            || list.last().is_some_and(|l| {
+                example_order((probability, doc, index), (l.probability, &l.doc, l.index)).is_lt()
+            }))
+}
+
+/// Keeps `list` as the `n` most confident examples, in [`example_order`].
 fn keep_example(list: &mut Vec<Example>, n: usize, e: Example) {
-    let at = list.partition_point(|x| x.probability >= e.probability);
+    let at = list.partition_point(|x| {
+        example_order(
+            (x.probability, &x.doc, x.index),
+            (e.probability, &e.doc, e.index),
+        )
+        .is_le()
+    });
     list.insert(at, e);
     list.truncate(n);
 }
@@ -601,6 +690,68 @@ impl Report {
         I: IntoIterator<Item = Result<R, Error>>,
         R: Borrow<ScoredSentence>,
     {
+        let tallies = Tallies::from_rows(columns, rows, opts)?;
+        tallies.report(opts)
+    }
+
+    /// Builds the report from a scores file: CSV as written by `framelens score` (or `-`,
+    /// standard input), or JSON Lines (`.jsonl`, `.ndjson`), read row by row with a
+    /// [`ScoresReader`] into [`from_rows`](Report::from_rows).
+    pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
+        let reader = ScoresReader::open(path, &opts.csv)?;
+        let header = reader.header();
+        for (column, _) in by_keys(opts, |c| header.iter().any(|h| h == c)) {
+            if !header.iter().any(|h| h == column) {
+                return Err(Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: column.to_string(),
+                    available: header.to_vec(),
+                });
+            }
+        }
+        let columns = reader.columns().clone();
+        if columns.models.is_empty() {
+            return Err(Error::NoModels {
+                path: path.to_path_buf(),
+                columns: header.join(", "),
+            });
+        }
+        if let Some(want) = &opts.model_name {
+            if !columns.models.iter().any(|m| &m.name == want) {
+                return Err(Error::UnknownModel {
+                    path: path.to_path_buf(),
+                    name: want.clone(),
+                    available: model_names(&columns.models),
+                });
+            }
+        }
+        let mut report = Report::try_from_rows(&columns, reader, opts)?;
+        report.input = path.display().to_string();
+        Ok(report)
+    }
+}
+
+/// Each selected model's columns and per-group tallies of scored rows: what a report is
+/// computed from, and what a partial report stores.
+#[derive(Debug, Clone)]
+pub(crate) struct Tallies {
+    /// The models reported on.
+    pub(crate) models: Vec<ModelColumns>,
+    /// Per model, the tally of each group.
+    pub(crate) groups: Vec<BTreeMap<String, Tally>>,
+}
+
+impl Tallies {
+    /// Tallies scored rows (see [`Report::try_from_rows`]).
+    pub(crate) fn from_rows<I, R>(
+        columns: &ScoreColumns,
+        rows: I,
+        opts: &ReportOptions,
+    ) -> Result<Tallies, Error>
+    where
+        I: IntoIterator<Item = Result<R, Error>>,
+        R: Borrow<ScoredSentence>,
+    {
         let keys = group_keys(columns, opts)?;
         let selected: Vec<usize> = match &opts.model_name {
             None => (0..columns.models.len()).collect(),
@@ -613,35 +764,13 @@ impl Report {
                         Error::setting(
                             "model_name",
                             want.clone(),
-                            format!("one of the models: {}", model_names(columns)),
+                            format!("one of the models: {}", model_names(&columns.models)),
                         )
                     })?;
                 vec![m]
             }
         };
-        for (name, model) in &opts.models {
-            let cols = columns
-                .models
-                .iter()
-                .find(|m| &m.name == name)
-                .ok_or_else(|| {
-                    Error::setting(
-                        "models",
-                        name.clone(),
-                        format!("one of the models in the scores: {}", model_names(columns)),
-                    )
-                })?;
-            if cols.classes != model.classes() {
-                return Err(Error::inconsistent(
-                    "model",
-                    format!(
-                        "model {name:?} has classes {} but its scores have {}",
-                        model.classes().join(", "),
-                        cols.classes.join(", ")
-                    ),
-                ));
-            }
-        }
+        check_models(&columns.models, opts)?;
         let stats: Vec<Option<&QuantifyStats>> = selected
             .iter()
             .map(|&m| {
@@ -698,12 +827,9 @@ impl Report {
                             ),
                         )
                     })?;
-                let t = tally.entry(group.to_string()).or_insert_with(|| Tally {
-                    counts: vec![0; k],
-                    prob_sums: vec![0.0; k],
-                    examples: vec![Vec::new(); k],
-                    ..Tally::default()
-                });
+                let t = tally
+                    .entry(group.to_string())
+                    .or_insert_with(|| Tally::new(k));
                 let per_doc = t
                     .docs
                     .entry(row.doc.clone())
@@ -713,7 +839,16 @@ impl Report {
                 if let Some(c) = classes.iter().position(|cls| *cls == p.label) {
                     t.counts[c] += 1;
                     per_doc.1[c] += 1;
-                    if wants_example(&t.examples[c], opts.examples, p.probabilities[c]) {
+                    // The precision of a scores file, so that a report from rows in memory
+                    // equals the report of the written scores.
+                    let probability = (p.probabilities[c] * 1e6).round() / 1e6;
+                    if wants_example(
+                        &t.examples[c],
+                        opts.examples,
+                        probability,
+                        &row.doc,
+                        row.index,
+                    ) {
                         keep_example(
                             &mut t.examples[c],
                             opts.examples,
@@ -721,20 +856,15 @@ impl Report {
                                 doc: row.doc.clone(),
                                 index: row.index,
                                 text: row.text.clone(),
-                                // The precision of a scores file, so that a report from
-                                // rows in memory equals the report of the written scores.
-                                probability: (p.probabilities[c] * 1e6).round() / 1e6,
+                                probability,
                             },
                         );
                     }
                 }
-                for (sum, x) in t.prob_sums.iter_mut().zip(&p.probabilities) {
-                    *sum += x;
-                }
                 t.probs
                     .entry(row.doc.clone())
                     .or_default()
-                    .push(p.probabilities.clone());
+                    .push((row.index, p.probabilities.clone()));
                 if stats.is_some_and(|s| s.in_training(&row.text)) {
                     t.in_sample += 1;
                 }
@@ -748,12 +878,26 @@ impl Report {
                 }
             }
         }
-        let reports: Vec<ModelReport> = selected
-            .into_iter()
-            .zip(tallies)
-            .map(|(m, tally)| {
-                let model = opts.models.get(&columns.models[m].name).map(Arc::as_ref);
-                let mut r = summarise_model(&columns.models[m], &tally, model, opts);
+        Ok(Tallies {
+            models: selected
+                .iter()
+                .map(|&m| columns.models[m].clone())
+                .collect(),
+            groups: tallies,
+        })
+    }
+
+    /// The report of the tallies.
+    pub(crate) fn report(self, opts: &ReportOptions) -> Result<Report, Error> {
+        check_models(&self.models, opts)?;
+        let reports: Vec<ModelReport> = self
+            .models
+            .iter()
+            .zip(self.groups)
+            .map(|(columns, mut tally)| {
+                tally.values_mut().for_each(Tally::canonical);
+                let model = opts.models.get(&columns.name).map(Arc::as_ref);
+                let mut r = summarise_model(columns, &tally, model, opts);
                 sort_groups(&mut r, &opts.sort);
                 r
             })
@@ -791,47 +935,34 @@ impl Report {
             warnings,
         })
     }
-
-    /// Builds the report from a scores file: CSV as written by `framelens score` (or `-`,
-    /// standard input), or JSON Lines (`.jsonl`, `.ndjson`), read row by row with a
-    /// [`ScoresReader`] into [`from_rows`](Report::from_rows).
-    pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
-        let reader = ScoresReader::open(path, &opts.csv)?;
-        let header = reader.header();
-        for (column, _) in by_keys(opts, |c| header.iter().any(|h| h == c)) {
-            if !header.iter().any(|h| h == column) {
-                return Err(Error::MissingColumn {
-                    path: path.to_path_buf(),
-                    column: column.to_string(),
-                    available: header.to_vec(),
-                });
-            }
-        }
-        let columns = reader.columns().clone();
-        if columns.models.is_empty() {
-            return Err(Error::NoModels {
-                path: path.to_path_buf(),
-                columns: header.join(", "),
-            });
-        }
-        if let Some(want) = &opts.model_name {
-            if !columns.models.iter().any(|m| &m.name == want) {
-                return Err(Error::UnknownModel {
-                    path: path.to_path_buf(),
-                    name: want.clone(),
-                    available: model_names(&columns),
-                });
-            }
-        }
-        let mut report = Report::try_from_rows(&columns, reader, opts)?;
-        report.input = path.display().to_string();
-        Ok(report)
-    }
 }
 
-fn model_names(columns: &ScoreColumns) -> String {
-    columns
-        .models
+/// Checks that every model of `opts.models` has scores among `models`, with the same classes.
+fn check_models(models: &[ModelColumns], opts: &ReportOptions) -> Result<(), Error> {
+    for (name, model) in &opts.models {
+        let cols = models.iter().find(|m| &m.name == name).ok_or_else(|| {
+            Error::setting(
+                "models",
+                name.clone(),
+                format!("one of the models in the scores: {}", model_names(models)),
+            )
+        })?;
+        if cols.classes != model.classes() {
+            return Err(Error::inconsistent(
+                "model",
+                format!(
+                    "model {name:?} has classes {} but its scores have {}",
+                    model.classes().join(", "),
+                    cols.classes.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn model_names(models: &[ModelColumns]) -> String {
+    models
         .iter()
         .map(|m| m.name.as_str())
         .collect::<Vec<_>>()
@@ -942,11 +1073,7 @@ fn summarise_model(
                 .collect(),
         }
     };
-    let mut all = Tally {
-        counts: vec![0; k],
-        prob_sums: vec![0.0; k],
-        ..Tally::default()
-    };
+    let mut all = Tally::new(k);
     for (g, t) in tally {
         all.docs.extend(
             t.docs
@@ -985,7 +1112,7 @@ fn summarise_model(
     let group_docs: Vec<(String, Vec<Vec<Vec<f64>>>)> = tally
         .iter()
         .filter(|(_, t)| shown(t))
-        .map(|(g, t)| (g.clone(), t.probs.values().cloned().collect()))
+        .map(|(g, t)| (g.clone(), t.documents()))
         .collect();
     let refs: Vec<(&str, &[Vec<Vec<f64>>])> = group_docs
         .iter()
@@ -1036,11 +1163,7 @@ fn summarise_model(
             .map(|((g, t), (_, docs))| summarise(g, t, docs))
             .collect(),
         left_out,
-        overall: summarise(
-            "(all)",
-            &all,
-            &all.probs.values().cloned().collect::<Vec<_>>(),
-        ),
+        overall: summarise("(all)", &all, &all.documents()),
         chi_square: chi_square(&table),
         corrected: stats.is_some(),
         cv_macro_f1: cv.map(|cv| cv.macro_f1),
