@@ -18,6 +18,8 @@ mod label_loop;
 mod library_pipeline;
 /// The logistic regression against linfa-logistic.
 mod linfa_reference;
+/// Issue 14: partial reports merge exactly (random splits, any order, mismatches refused).
+mod partial_report;
 /// Regressions of issue 7 and the command-line additions it asked for.
 mod regression;
 /// score/split/demo --keep, reports from JSON Lines, help of score/report/split/demo.

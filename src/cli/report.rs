@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use framelens::report::{self, Report, ReportFormat, ReportOptions};
+use framelens::report::{self, Partial, Report, ReportFormat, ReportOptions};
 
 use super::{check_out, CsvArgs};
 
@@ -43,12 +43,36 @@ Examples:
 Exit status: 0 success, 1 error (unreadable scores, no model columns, ...),
 2 usage error (unknown option, bad value).";
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScoresFormat {
+    /// JSON Lines for .jsonl and .ndjson, CSV otherwise (standard input: CSV)
+    Auto,
+    /// JSON Lines whatever the name (standard input included)
+    Jsonl,
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct ReportArgs {
     /// Scores written by `framelens score`: a CSV file, a JSON Lines file (.jsonl, .ndjson),
-    /// or - for CSV on standard input.
-    scores: PathBuf,
+    /// or - for standard input (CSV, or JSON Lines with --scores-format jsonl).
+    #[arg(required_unless_present = "merge")]
+    scores: Option<PathBuf>,
+    /// How to read the scores.
+    #[arg(long, value_enum, default_value = "auto")]
+    scores_format: ScoresFormat,
+    /// Write the report's sufficient statistics (one line of JSON) instead of the report, to
+    /// merge later with --merge: one partial per part of the scores (a Spark partition, a day).
+    #[arg(long, conflicts_with_all = ["merge", "format"])]
+    partial: bool,
+    /// Report on these partial reports (written by --partial, with the same --by, --model,
+    /// --model-name, --examples, --distinctive and --date): the same report, byte for byte, as
+    /// on all their scores at once.
+    #[arg(long, value_name = "PARTIAL", num_args = 1.., conflicts_with = "scores")]
+    merge: Vec<PathBuf>,
+    /// What the report calls its input (default the scores file, or the partials' input).
+    #[arg(long, value_name = "NAME")]
+    input_name: Option<String>,
     /// Column(s) to compare groups by, comma-separated: source, doc, a kept column, another
     /// model's label, ..., and `month` (the YYYY-MM of --date), e.g. `source,month`.
     #[arg(long, default_value = "source")]
@@ -97,7 +121,8 @@ pub struct ReportArgs {
 
 pub fn run(a: ReportArgs) -> Result<()> {
     if let Some(out) = &a.out {
-        check_out(out, std::slice::from_ref(&a.scores))?;
+        let inputs: Vec<PathBuf> = a.scores.iter().chain(&a.merge).cloned().collect();
+        check_out(out, &inputs)?;
     }
     let mut models = std::collections::BTreeMap::new();
     for p in &a.models {
@@ -125,21 +150,50 @@ pub fn run(a: ReportArgs) -> Result<()> {
             .as_deref()
             .map(framelens::report::index::parse_labels)
             .transpose()?,
+        jsonl: matches!(a.scores_format, ScoresFormat::Jsonl),
     };
-    let r = Report::from_file(&a.scores, &opts)?;
-    let text = report::render(
-        &r,
-        match a.format {
-            FormatArg::Md => ReportFormat::Markdown,
-            FormatArg::Csv => ReportFormat::Csv,
-            FormatArg::Json => ReportFormat::Json,
-            FormatArg::Html => ReportFormat::Html,
-        },
-    );
+    let text = match &a.scores {
+        Some(scores) if a.partial => {
+            let mut p = Partial::from_file(scores, &opts)?;
+            if let Some(name) = a.input_name {
+                p.input = name;
+            }
+            p.to_json()?
+        }
+        _ => {
+            let mut r = match &a.scores {
+                Some(scores) => Report::from_file(scores, &opts)?,
+                None => {
+                    let parts = a
+                        .merge
+                        .iter()
+                        .map(|p| Ok((p.display().to_string(), Partial::read(p)?)))
+                        .collect::<Result<Vec<_>>>()?;
+                    report::partial::merge(parts, &opts)?
+                }
+            };
+            if let Some(name) = a.input_name {
+                r.input = name;
+            }
+            render(&r, a.format)
+        }
+    };
     match &a.out {
         Some(out) => framelens::io::write_atomic(out, text.as_bytes())
             .with_context(|| format!("writing {}", out.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+fn render(r: &Report, format: FormatArg) -> String {
+    report::render(
+        r,
+        match format {
+            FormatArg::Md => ReportFormat::Markdown,
+            FormatArg::Csv => ReportFormat::Csv,
+            FormatArg::Json => ReportFormat::Json,
+            FormatArg::Html => ReportFormat::Html,
+        },
+    )
 }

@@ -317,6 +317,31 @@ impl Model {
         }
     }
 
+    /// A short identity of the model (16 hex digits of a SHA-256 over its classes, its
+    /// training data's hash and date, its hyper-parameters and its vocabulary): two files with
+    /// the same fingerprint are the same model for a report.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        for c in self.classes() {
+            field(c.as_bytes());
+        }
+        field(self.training.data_sha256.as_bytes());
+        field(self.training.date.as_bytes());
+        field(format!("{:?}", self.training.params).as_bytes());
+        for part in &self.features.parts {
+            for t in &part.vocabulary {
+                field(t.as_bytes());
+            }
+        }
+        let d = h.finalize();
+        d[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The class labels, sorted.
     pub fn classes(&self) -> &[String] {
         &self.classifier.classes

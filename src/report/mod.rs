@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod html;
 pub mod index;
 pub mod pairwise;
+pub mod partial;
 mod render;
 
 pub use estimate::{
@@ -18,6 +19,7 @@ pub use estimate::{
     probability_average, Shares, ESTIMATORS,
 };
 
+pub use partial::Partial;
 pub use render::{render, ReportFormat};
 
 use std::borrow::{Borrow, Cow};
@@ -67,6 +69,9 @@ pub struct ReportOptions {
     /// The labels of a stance index, (pro, anti): per group the mean of P(pro) − P(anti), for
     /// the models that have both labels. Default none.
     pub stance_index: Option<(String, String)>,
+    /// Read the scores file as JSON Lines whatever its name (standard input, `-`, included).
+    /// Default false: JSON Lines when it ends in `.jsonl` or `.ndjson`, else CSV.
+    pub jsonl: bool,
 }
 
 /// How to order the groups of a report.
@@ -113,6 +118,7 @@ impl Default for ReportOptions {
             sort: GroupSort::Name,
             date: "date".into(),
             stance_index: None,
+            jsonl: false,
         }
     }
 }
@@ -698,33 +704,8 @@ impl Report {
     /// standard input), or JSON Lines (`.jsonl`, `.ndjson`), read row by row with a
     /// [`ScoresReader`] into [`from_rows`](Report::from_rows).
     pub fn from_file(path: &Path, opts: &ReportOptions) -> Result<Report, Error> {
-        let reader = ScoresReader::open(path, &opts.csv)?;
-        let header = reader.header();
-        for (column, _) in by_keys(opts, |c| header.iter().any(|h| h == c)) {
-            if !header.iter().any(|h| h == column) {
-                return Err(Error::MissingColumn {
-                    path: path.to_path_buf(),
-                    column: column.to_string(),
-                    available: header.to_vec(),
-                });
-            }
-        }
+        let reader = open_scores(path, opts)?;
         let columns = reader.columns().clone();
-        if columns.models.is_empty() {
-            return Err(Error::NoModels {
-                path: path.to_path_buf(),
-                columns: header.join(", "),
-            });
-        }
-        if let Some(want) = &opts.model_name {
-            if !columns.models.iter().any(|m| &m.name == want) {
-                return Err(Error::UnknownModel {
-                    path: path.to_path_buf(),
-                    name: want.clone(),
-                    available: model_names(&columns.models),
-                });
-            }
-        }
         let mut report = Report::try_from_rows(&columns, reader, opts)?;
         report.input = path.display().to_string();
         Ok(report)
@@ -959,6 +940,42 @@ fn check_models(models: &[ModelColumns], opts: &ReportOptions) -> Result<(), Err
         }
     }
     Ok(())
+}
+
+/// Opens a scores file for a report and checks it has the columns `opts` asks for.
+fn open_scores(path: &Path, opts: &ReportOptions) -> Result<ScoresReader, Error> {
+    let reader = if opts.jsonl {
+        ScoresReader::open_jsonl(path)?
+    } else {
+        ScoresReader::open(path, &opts.csv)?
+    };
+    let header = reader.header();
+    for (column, _) in by_keys(opts, |c| header.iter().any(|h| h == c)) {
+        if !header.iter().any(|h| h == column) {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: column.to_string(),
+                available: header.to_vec(),
+            });
+        }
+    }
+    let columns = reader.columns();
+    if columns.models.is_empty() {
+        return Err(Error::NoModels {
+            path: path.to_path_buf(),
+            columns: header.join(", "),
+        });
+    }
+    if let Some(want) = &opts.model_name {
+        if !columns.models.iter().any(|m| &m.name == want) {
+            return Err(Error::UnknownModel {
+                path: path.to_path_buf(),
+                name: want.clone(),
+                available: model_names(&columns.models),
+            });
+        }
+    }
+    Ok(reader)
 }
 
 fn model_names(models: &[ModelColumns]) -> String {

@@ -24,7 +24,14 @@ pub struct ScoresReader {
 impl ScoresReader {
     /// Opens a scores file and reads its header.
     pub fn open(path: &Path, csv: &CsvOptions) -> Result<ScoresReader, Error> {
-        let rows = Rows::open(path, csv)?;
+        let rows = Rows::open(path, csv, false)?;
+        let parsed = ScoreColumns::parse(&rows.headers);
+        Ok(ScoresReader { rows, parsed })
+    }
+
+    /// Opens a scores file as JSON Lines whatever its name; `-` is standard input.
+    pub fn open_jsonl(path: &Path) -> Result<ScoresReader, Error> {
+        let rows = Rows::open(path, &crate::data::CsvOptions::default(), true)?;
         let parsed = ScoreColumns::parse(&rows.headers);
         Ok(ScoresReader { rows, parsed })
     }
@@ -150,7 +157,7 @@ struct Rows {
     json: bool,
     done: bool,
     csv: Option<Box<data::Table<data::TableReader>>>,
-    jsonl: Option<(std::io::BufReader<std::fs::File>, Vec<u8>)>,
+    jsonl: Option<(Box<dyn std::io::BufRead>, Vec<u8>)>,
     first: Option<Vec<String>>,
 }
 
@@ -165,12 +172,12 @@ impl std::fmt::Debug for Rows {
 }
 
 impl Rows {
-    fn open(path: &Path, opts: &CsvOptions) -> Result<Rows, Error> {
+    fn open(path: &Path, opts: &CsvOptions, jsonl: bool) -> Result<Rows, Error> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        if !matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
+        if !jsonl && !matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
             let t = data::open_table(path, opts)?;
             return Ok(Rows {
                 path: path.to_path_buf(),
@@ -183,8 +190,13 @@ impl Rows {
                 first: None,
             });
         }
-        data::check_input_file(path)?;
-        let f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+        let input: Box<dyn std::io::BufRead> = if path == Path::new("-") {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            data::check_input_file(path)?;
+            let f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+            Box::new(std::io::BufReader::new(f))
+        };
         let mut rows = Rows {
             path: path.to_path_buf(),
             headers: Vec::new(),
@@ -192,7 +204,7 @@ impl Rows {
             json: true,
             done: false,
             csv: None,
-            jsonl: Some((std::io::BufReader::new(f), Vec::new())),
+            jsonl: Some((input, Vec::new())),
             first: None,
         };
         match rows.next_json(true)? {
