@@ -235,6 +235,109 @@ pub fn estimate(
     }
 }
 
+/// One bootstrap replicate of a group: its documents drawn with replacement, kept as the sums
+/// the estimators other than EM need (sentences, predicted-class counts, probability sums), so
+/// a replicate costs one addition per drawn document instead of a copy of its sentences. The
+/// sentences themselves are copied only when EM is asked for.
+#[derive(Debug)]
+pub(crate) struct Replicate {
+    n: f64,
+    hard: Vec<f64>,
+    soft: Vec<f64>,
+    sentences: Option<Vec<Vec<Vec<f64>>>>,
+}
+
+/// A document's sums, as [`Replicate`] adds them up.
+#[derive(Debug, Clone)]
+pub(crate) struct DocSums {
+    n: f64,
+    hard: Vec<f64>,
+    soft: Vec<f64>,
+}
+
+impl DocSums {
+    /// The sums of each of `docs` (`k` classes).
+    pub(crate) fn of_all(docs: &[&Vec<Vec<f64>>], k: usize) -> Vec<DocSums> {
+        docs.iter()
+            .map(|d| {
+                let mut s = DocSums {
+                    n: 0.0,
+                    hard: vec![0.0; k],
+                    soft: vec![0.0; k],
+                };
+                for p in d.iter() {
+                    s.hard[argmax(p)] += 1.0;
+                    for (t, v) in s.soft.iter_mut().zip(p) {
+                        *t += v;
+                    }
+                    s.n += 1.0;
+                }
+                s
+            })
+            .collect()
+    }
+}
+
+impl Replicate {
+    /// Draws `docs.len()` documents with replacement (one `gen_range` each, in order);
+    /// `sentences` keeps their sentences too (for EM).
+    pub(crate) fn draw(
+        docs: &[&Vec<Vec<f64>>],
+        sums: &[DocSums],
+        k: usize,
+        sentences: bool,
+        rng: &mut impl Rng,
+    ) -> Replicate {
+        let m = docs.len();
+        let mut r = Replicate {
+            n: 0.0,
+            hard: vec![0.0; k],
+            soft: vec![0.0; k],
+            sentences: sentences.then(|| Vec::with_capacity(m)),
+        };
+        for _ in 0..m {
+            let i = rng.gen_range(0..m);
+            let d = &sums[i];
+            r.n += d.n;
+            for c in 0..k {
+                r.hard[c] += d.hard[c];
+                r.soft[c] += d.soft[c];
+            }
+            if let Some(s) = &mut r.sentences {
+                s.push(docs[i].clone());
+            }
+        }
+        r
+    }
+
+    /// Estimator `which` (index into [`ESTIMATORS`]) on this replicate, as [`estimate`] would
+    /// give it on the drawn documents.
+    pub(crate) fn estimate(
+        &self,
+        which: usize,
+        k: usize,
+        stats: Option<&QuantifyStats>,
+        rates: Option<&Rates>,
+    ) -> Option<Shares> {
+        let n = self.n.max(1.0);
+        let cc = || self.hard.iter().map(|v| v / n).collect::<Vec<f64>>();
+        let pa = || self.soft.iter().map(|v| v / n).collect::<Vec<f64>>();
+        let plain = |shares| {
+            Some(Shares {
+                shares,
+                clipped: false,
+            })
+        };
+        match which {
+            0 => plain(cc()),
+            1 => plain(pa()),
+            2 => rates.and_then(|(hard, _)| adjust(&cc(), hard)),
+            3 => rates.and_then(|(_, soft)| adjust(&pa(), soft)),
+            _ => estimate(which, self.sentences.as_deref()?, k, stats, rates),
+        }
+    }
+}
+
 /// Largest difference between two classes' cross-validated recalls for which the report
 /// leads with classify-and-count (see [`headline_rule`]).
 pub const BALANCED_RECALL_SPREAD: f64 = 0.15;
@@ -296,15 +399,16 @@ pub fn headline_interval(
     // reps[estimator][class][replicate]
     let mut reps: Vec<Vec<Vec<f64>>> =
         vec![vec![Vec::with_capacity(BOOTSTRAP); k]; which_all.len()];
+    let sums = DocSums::of_all(&docs, k);
+    let em = which_all.contains(&4);
     for _ in 0..BOOTSTRAP {
-        let sample: Vec<Vec<Vec<f64>>> =
-            (0..m).map(|_| docs[rng.gen_range(0..m)].clone()).collect();
+        let sample = Replicate::draw(&docs, &sums, k, em, &mut rng);
         let rates = match stats {
             Some(s) if has_rates => s.rates_with(|g, _| rng.gen_range(0..s.oof[g].len())),
             _ => None,
         };
         for (w, r) in which_all.iter().zip(reps.iter_mut()) {
-            let shares = estimate(*w, &sample, k, stats, rates.as_ref())?;
+            let shares = sample.estimate(*w, k, stats, rates.as_ref())?;
             for (r, v) in r.iter_mut().zip(&shares.shares) {
                 r.push(*v);
             }

@@ -62,12 +62,24 @@ pub fn stance_index(
     let value = mean_index(&docs, pro.0, anti.0);
     let m = docs.len();
     let interval = (m >= MIN_DOCUMENTS).then(|| {
+        // Each document's (sum of pro − anti, sentences): a replicate adds them up.
+        let sums: Vec<(f64, usize)> = docs
+            .iter()
+            .map(|d| {
+                let s = d.iter().map(|p| p[pro.0] - p[anti.0]).sum::<f64>();
+                (s, d.len())
+            })
+            .collect();
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut reps: Vec<f64> = (0..BOOTSTRAP)
             .map(|_| {
-                let sample: Vec<&Vec<Vec<f64>>> =
-                    (0..m).map(|_| docs[rng.gen_range(0..m)]).collect();
-                mean_index(&sample, pro.0, anti.0)
+                let (mut sum, mut n) = (0.0, 0usize);
+                for _ in 0..m {
+                    let (s, k) = sums[rng.gen_range(0..m)];
+                    sum += s;
+                    n += k;
+                }
+                sum / n.max(1) as f64
             })
             .collect();
         reps.sort_by(f64::total_cmp);

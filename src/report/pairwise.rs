@@ -9,7 +9,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::estimate::{estimate, quantile, Documents, BOOTSTRAP, ESTIMATORS, MIN_DOCUMENTS};
+use super::estimate::{
+    estimate, quantile, DocSums, Documents, Replicate, BOOTSTRAP, ESTIMATORS, MIN_DOCUMENTS,
+};
 use crate::model::quantify::QuantifyStats;
 
 /// One label's difference between two groups.
@@ -99,16 +101,18 @@ pub fn pairwise(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // reps[group][replicate][class]
     let mut reps: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(BOOTSTRAP); usable.len()];
+    let sums: Vec<Vec<DocSums>> = usable
+        .iter()
+        .map(|(_, _, d)| DocSums::of_all(d, k))
+        .collect();
     for _ in 0..BOOTSTRAP {
         let rates = match stats {
             Some(s) if has_rates => s.rates_with(|g, _| rng.gen_range(0..s.oof[g].len())),
             _ => None,
         };
-        for ((_, _, d), r) in usable.iter().zip(reps.iter_mut()) {
-            let m = d.len();
-            let sample: Vec<Vec<Vec<f64>>> =
-                (0..m).map(|_| d[rng.gen_range(0..m)].clone()).collect();
-            match estimate(which, &sample, k, stats, rates.as_ref()) {
+        for (((_, _, d), sums), r) in usable.iter().zip(&sums).zip(reps.iter_mut()) {
+            let sample = Replicate::draw(d, sums, k, which == 4, &mut rng);
+            match sample.estimate(which, k, stats, rates.as_ref()) {
                 Some(s) => r.push(s.shares),
                 None => return Vec::new(),
             }

@@ -282,6 +282,13 @@ impl Rows {
             let obj = v
                 .as_object()
                 .ok_or_else(|| err("expected a JSON object per line".into()))?;
+            if let (1, Some(e)) = (obj.len(), obj.get("error")) {
+                return Err(err(format!(
+                    "this is an error record of `score --on-error record` ({e}), not a scored \
+                     sentence; leave error records out of the report, e.g. with \
+                     `grep -v '^{{\"error\"'`"
+                )));
+            }
             if set_headers {
                 self.headers = obj.keys().cloned().collect();
             }
@@ -448,5 +455,25 @@ mod tests {
         );
         let e = json(r#"{"source":"w","m_label":"a","m_p_a":1e300,"m_p_b":0.5}"#).unwrap_err();
         assert!(e.contains("s.jsonl, line 2") && e.contains("1e+300"), "{e}");
+    }
+
+    /// Issue 14: an error record of `score --on-error record` is not read as an empty row.
+    #[test]
+    fn error_records_are_refused_with_a_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let row = r#"{"source":"w","m_label":"a","m_p_a":0.5,"m_p_b":0.5}"#;
+        let error = r#"{"error":"-, line 3: invalid JSON"}"#;
+        for rows in [format!("{row}\n{error}\n"), format!("{error}\n{row}\n")] {
+            std::fs::write(&path, rows).unwrap();
+            let e = ScoresReader::open(&path, &CsvOptions::default())
+                .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("s.jsonl, line") && e.contains("error record") && e.contains("grep -v"),
+                "{e}"
+            );
+        }
     }
 }
