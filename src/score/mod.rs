@@ -451,6 +451,38 @@ mod tests {
         }
     }
 
+    /// Issue 12: a text read in parts is one document, its rows numbered as the whole
+    /// text's, and progress ends at the file's size.
+    #[test]
+    fn r12_a_text_read_in_parts_is_one_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = dir.path().join("big.txt");
+        let text =
+            "Russian aggression grows.\nNATO provocation grows, they said.\n\n".repeat(40_000);
+        std::fs::write(&txt, &text).unwrap();
+        let models = [NamedModel::new("m", tiny_model())];
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        let summary = score(
+            &models,
+            std::slice::from_ref(&txt),
+            &ScoreOptions::default(),
+            &mut out,
+            &mut |b| seen.push(b),
+        )
+        .unwrap();
+        assert_eq!(summary.documents, 1);
+        assert_eq!(summary.sentences, 80_000);
+        assert_eq!(summary.bytes, text.len() as u64);
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&(text.len() as u64)));
+        let out = String::from_utf8(out).unwrap();
+        for (i, line) in out.lines().skip(1).enumerate() {
+            let index = line.split(',').nth(2).unwrap();
+            assert_eq!(index, i.to_string(), "{line}");
+        }
+    }
+
     #[test]
     fn split_writes_ids_and_sentences() {
         let dir = tempfile::tempdir().unwrap();
