@@ -475,6 +475,35 @@ mod tests {
         assert_eq!(joined, String::from_utf8_lossy(&bytes[3..]));
     }
 
+    /// Random text from pieces that matter to the cut (line ends, blank lines, white space,
+    /// lower- and upper-case starts, stops, multibyte characters) at random part sizes:
+    /// valid UTF-8 is never cut inside a character, the parts give back the text, and the
+    /// sentence indices run on without a gap.
+    #[test]
+    fn random_text_at_random_part_sizes_comes_back_whole() {
+        use rand::{Rng, SeedableRng};
+        let pieces = [
+            "\n", "\r\n", "\n\n", " ", "\t", "word", "Word", ". ", "! ", "Ж", "ж", "€", "🚀",
+            "\u{2028}", "\u{a0}", "Mr. ", "U.S. ", "1.5", "“", "”", "• ", "1. ",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        for _ in 0..300 {
+            let len = rng.gen_range(0..400);
+            let text: String = (0..len)
+                .map(|_| pieces[rng.gen_range(0..pieces.len())])
+                .collect();
+            let part_bytes = rng.gen_range(1..200);
+            let parts = parts_of(text.as_bytes(), part_bytes);
+            let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+            assert_eq!(joined, text, "part size {part_bytes}");
+            let rows = rows_by_parts(text.as_bytes(), part_bytes);
+            assert!(rows.iter().enumerate().all(|(i, r)| r.0 == i), "{rows:?}");
+            if part_bytes > text.len() {
+                assert_eq!(parts.len(), 1);
+            }
+        }
+    }
+
     #[test]
     fn the_counter_counts_the_bytes_read() {
         let count = Arc::new(AtomicU64::new(0));
