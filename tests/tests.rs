@@ -36,3 +36,5 @@ mod snapshots;
 mod spark_stage;
 /// Issue 12: compact and gzip model files.
 mod speed;
+/// Issue 12: one large plain text is read in parts and gives the rows of the whole text.
+mod streaming;

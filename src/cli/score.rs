@@ -109,18 +109,31 @@ pub fn run(a: ScoreArgs) -> Result<()> {
         record_errors: matches!(a.on_error, OnError::Record),
         ..a.input.options()
     };
+    // Progress is the bytes read from the inputs against their sizes; standard input has no
+    // size, so with it the bar shows the bytes read and the rate only.
+    let stdin = inputs
+        .iter()
+        .any(|p| p.as_path() == std::path::Path::new("-"));
     let total: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
     let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
+        let (b, template) = if stdin {
+            (
+                indicatif::ProgressBar::no_length(),
+                "{spinner} {bytes} read, {bytes_per_sec}",
+            )
+        } else {
+            (
+                indicatif::ProgressBar::new(total),
                 "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        };
+        b.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
     } else {
@@ -128,7 +141,7 @@ pub fn run(a: ScoreArgs) -> Result<()> {
     };
     let mut progress = |bytes: u64| {
         if let Some(b) = &bar {
-            b.set_position(bytes.min(total));
+            b.set_position(if stdin { bytes } else { bytes.min(total) });
         }
     };
     let started = std::time::Instant::now();

@@ -1,8 +1,12 @@
 //! Reading documents to score: plain-text files, CSV tables and JSON Lines, one document at
 //! a time ([`Documents`]).
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::parts::{Counting, TextParts};
 
 use crate::data::{self, CsvOptions};
 use crate::Error;
@@ -55,6 +59,10 @@ pub struct ReadOptions {
     pub keep: Vec<String>,
     /// Which rules split texts into sentences. Default English.
     pub language: crate::text::SentenceLanguage,
+    /// Texts are scored as one unit, not split into sentences: a plain-text input is then
+    /// read whole (up to [`MAX_RECORD_BYTES`](crate::data::MAX_RECORD_BYTES)) instead of in
+    /// parts of about a megabyte cut at paragraph breaks. Default false.
+    pub no_split: bool,
 }
 
 impl Default for ReadOptions {
@@ -68,11 +76,16 @@ impl Default for ReadOptions {
             csv: CsvOptions::default(),
             keep: Vec::new(),
             language: crate::text::SentenceLanguage::English,
+            no_split: false,
         }
     }
 }
 
 /// One document to score: a text and where it came from.
+///
+/// A large plain-text input comes in parts (see [`Documents`]): each part is a `Document`
+/// with the same source and id, a [`part`](Self::part) number and the index of its first
+/// sentence in the whole text, so the parts' sentences are numbered as the whole text's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// The source (outlet).
@@ -83,6 +96,11 @@ pub struct Document {
     pub text: String,
     /// Values of the kept input columns ([`ReadOptions::keep`]), in that order.
     pub keep: Vec<String>,
+    /// 0, or the number of this part of a document read in parts (a later part continues
+    /// the document before it).
+    pub part: usize,
+    /// The index of the first sentence of the text (non-zero for a later part).
+    pub first_index: usize,
 }
 
 impl Document {
@@ -97,11 +115,13 @@ impl Document {
             doc: doc.into(),
             text: text.into(),
             keep: Vec::new(),
+            part: 0,
+            first_index: 0,
         }
     }
 
     /// Calls `f(index, text)` for each sentence of the text as `framelens` splits it, or once
-    /// with the whole text when `no_split`.
+    /// with the whole text when `no_split`. Indices start at [`first_index`](Self::first_index).
     pub fn for_each_sentence(&self, no_split: bool, f: impl FnMut(usize, &str)) {
         self.for_each_sentence_in(no_split, &crate::text::SentenceLanguage::English, f);
     }
@@ -114,9 +134,9 @@ impl Document {
         mut f: impl FnMut(usize, &str),
     ) {
         if no_split {
-            f(0, &self.text);
+            f(self.first_index, &self.text);
         } else {
-            let mut i = 0;
+            let mut i = self.first_index;
             crate::text::for_each_sentence_in(&self.text, language, |span| {
                 f(i, &self.text[span]);
                 i += 1;
@@ -261,6 +281,16 @@ impl Walker {
 /// a `.txt` file is one document; each row of a CSV file and each line of a JSON Lines file
 /// is one. After an error the iteration ends.
 ///
+/// Plain text (a file or standard input) is read in parts of about a megabyte, each ending
+/// where the sentence splitter starts a new block anyway (after a blank line, or before a
+/// line that does not start with a lower-case letter), so memory stays bounded however
+/// large the text; a text longer than a part comes as several [`Document`]s
+/// ([`Document::part`], [`Document::first_index`]) whose sentences are those of the whole
+/// text. Only a stretch of a megabyte without such a place is cut elsewhere (at a line
+/// break, else a sentence boundary, else white space). With [`ReadOptions::no_split`] a
+/// text is read whole. [`bytes_read`](Self::bytes_read) counts the bytes read from the
+/// inputs, for a progress bar.
+///
 /// ```
 /// use framelens::score::{Documents, ReadOptions};
 /// let dir = tempfile::tempdir()?;
@@ -277,6 +307,7 @@ pub struct Documents {
     inputs: std::collections::VecDeque<PathBuf>,
     opts: ReadOptions,
     current: Option<Reader>,
+    read: Arc<AtomicU64>,
 }
 
 enum Reader {
@@ -296,6 +327,11 @@ enum Reader {
         line: u64,
         row: usize,
     },
+    Text {
+        parts: Box<TextParts>,
+        source: String,
+        doc: String,
+    },
 }
 
 impl std::fmt::Debug for Reader {
@@ -311,6 +347,7 @@ impl std::fmt::Debug for Reader {
                 .field("path", path)
                 .field("line", line)
                 .finish(),
+            Reader::Text { doc, .. } => f.debug_struct("Text").field("doc", doc).finish(),
         }
     }
 }
@@ -342,14 +379,27 @@ impl Documents {
         }
         for p in inputs {
             if p.as_path() != Path::new("-") && format_of(p, opts) == InputFormat::Csv {
-                open_csv(p.clone(), opts)?;
+                open_csv(p.clone(), opts, &Arc::default())?;
             }
         }
         Ok(Documents {
             inputs: inputs.iter().cloned().collect(),
             opts: opts.clone(),
             current: None,
+            read: Arc::default(),
         })
+    }
+
+    /// Bytes read from the inputs so far (files and standard input, as read: a CSV reader
+    /// reads ahead of the rows it has returned). Once every document is read, the total of
+    /// the input files' sizes.
+    pub fn bytes_read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// A counter that follows [`bytes_read`](Self::bytes_read) while the documents are read.
+    pub fn bytes_read_counter(&self) -> Arc<AtomicU64> {
+        self.read.clone()
     }
 
     fn next_document(&mut self) -> Result<Option<Document>, Error> {
@@ -360,19 +410,47 @@ impl Documents {
                         return Ok(None);
                     };
                     match format_of(&path, &self.opts) {
-                        InputFormat::Text => {
-                            let text = read_text(&path, &self.opts)?;
+                        InputFormat::Text if self.opts.no_split => {
+                            let text = read_text(&path, &self.opts, &self.read)?;
                             return Ok(Some(Document {
                                 source: source_of(&path, &self.opts),
                                 doc: doc_of(&path),
                                 text,
-                                keep: Vec::new(),
+                                ..Document::default()
                             }));
                         }
-                        InputFormat::Csv => self.current = Some(open_csv(path, &self.opts)?),
-                        InputFormat::Jsonl => self.current = Some(open_jsonl(path)?),
+                        InputFormat::Text => {
+                            let reader = open_counting(&path, &self.read)?;
+                            self.current = Some(Reader::Text {
+                                source: source_of(&path, &self.opts),
+                                doc: doc_of(&path),
+                                parts: Box::new(TextParts::new(
+                                    path,
+                                    reader,
+                                    self.opts.csv.encoding,
+                                    self.opts.language.clone(),
+                                )),
+                            });
+                        }
+                        InputFormat::Csv => {
+                            self.current = Some(open_csv(path, &self.opts, &self.read)?)
+                        }
+                        InputFormat::Jsonl => self.current = Some(open_jsonl(path, &self.read)?),
                     }
                 }
+                Some(Reader::Text { parts, source, doc }) => match parts.next_part()? {
+                    None => self.current = None,
+                    Some(p) => {
+                        return Ok(Some(Document {
+                            source: source.clone(),
+                            doc: doc.clone(),
+                            text: p.text,
+                            keep: Vec::new(),
+                            part: p.number,
+                            first_index: p.first_index,
+                        }))
+                    }
+                },
                 Some(Reader::Csv {
                     path,
                     table,
@@ -401,6 +479,7 @@ impl Documents {
                             .iter()
                             .map(|&i| table.field(i))
                             .collect::<Result<_, _>>()?,
+                        ..Document::default()
                     }));
                 }
                 Some(Reader::Jsonl {
@@ -465,8 +544,30 @@ fn format_of(path: &Path, opts: &ReadOptions) -> InputFormat {
     }
 }
 
-fn open_csv(path: PathBuf, opts: &ReadOptions) -> Result<Reader, Error> {
-    let table = data::open_table(&path, &opts.csv)?;
+/// Opens a file (or standard input, `-`), counting the bytes read into `read`.
+fn open_counting(path: &Path, read: &Arc<AtomicU64>) -> Result<Box<dyn Read>, Error> {
+    if path == Path::new("-") {
+        return Ok(Box::new(Counting {
+            inner: std::io::stdin(),
+            count: read.clone(),
+        }));
+    }
+    data::check_input_file(path)?;
+    let f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+    Ok(Box::new(Counting {
+        inner: f,
+        count: read.clone(),
+    }))
+}
+
+fn open_csv(path: PathBuf, opts: &ReadOptions, read: &Arc<AtomicU64>) -> Result<Reader, Error> {
+    let input = open_counting(&path, read)?;
+    let input: Box<dyn Read> = if path == Path::new("-") {
+        input
+    } else {
+        Box::new(std::io::BufReader::with_capacity(1 << 16, input))
+    };
+    let table = data::Table::from_reader(&path, input, &opts.csv)?;
     let text = table.column(&opts.text)?;
     let source = opts
         .source
@@ -490,14 +591,8 @@ fn open_csv(path: PathBuf, opts: &ReadOptions) -> Result<Reader, Error> {
     })
 }
 
-fn open_jsonl(path: PathBuf) -> Result<Reader, Error> {
-    let reader: Box<dyn BufRead> = if path == Path::new("-") {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
-    } else {
-        data::check_input_file(&path)?;
-        let f = std::fs::File::open(&path).map_err(|source| Error::io(path.clone(), source))?;
-        Box::new(std::io::BufReader::new(f))
-    };
+fn open_jsonl(path: PathBuf, read: &Arc<AtomicU64>) -> Result<Reader, Error> {
+    let reader: Box<dyn BufRead> = Box::new(std::io::BufReader::new(open_counting(&path, read)?));
     Ok(Reader::Jsonl {
         path,
         reader,
@@ -563,17 +658,12 @@ fn parse_jsonl(
         doc,
         text,
         keep,
+        ..Document::default()
     })
 }
 
-fn read_text(path: &Path, opts: &ReadOptions) -> Result<String, Error> {
-    let bytes = if path == Path::new("-") {
-        data::read_text_bounded(&mut std::io::stdin().lock(), path)?
-    } else {
-        data::check_input_file(path)?;
-        let mut f = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
-        data::read_text_bounded(&mut f, path)?
-    };
+fn read_text(path: &Path, opts: &ReadOptions, read: &Arc<AtomicU64>) -> Result<String, Error> {
+    let bytes = data::read_text_bounded(&mut open_counting(path, read)?, path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
@@ -703,6 +793,71 @@ mod tests {
             "{e}"
         );
         assert!(it.next().is_none(), "iteration ends after an error");
+    }
+
+    /// Issue 12: a text larger than a part comes in parts whose sentences, numbered on from
+    /// part to part, are those of the whole text; the bytes read are counted.
+    #[test]
+    fn r12_a_large_text_comes_in_parts_and_the_bytes_read_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let big: String = (0..80_000)
+            .map(|i| match i % 3 {
+                0 => format!("Report {i}. Troops moved, officials said.\nThe talks, in Geneva, failed\nagain on Jan. 5. “Ж” 🚀 rose 1.5%.\n\n"),
+                1 => format!("Headline {i}\r\nBy Wire\r\n\r\n"),
+                _ => format!("Мир {i}.\n"),
+            })
+            .collect();
+        assert!(big.len() > 3 * super::super::parts::PART_BYTES);
+        let txt = dir.path().join("big.txt");
+        std::fs::write(&txt, &big).unwrap();
+        let csv = dir.path().join("t.csv");
+        std::fs::write(&csv, "text\nOne. Two.\n").unwrap();
+        let jsonl = dir.path().join("t.jsonl");
+        std::fs::write(&jsonl, "{\"text\":\"Three.\"}\n").unwrap();
+        let inputs = [txt.clone(), csv.clone(), jsonl.clone()];
+        let mut docs = Documents::new(&inputs, &ReadOptions::default()).unwrap();
+        let mut got = Vec::new();
+        let mut parts = Vec::new();
+        for d in docs.by_ref() {
+            let d = d.unwrap();
+            if d.doc == "big" {
+                d.for_each_sentence(false, |i, s| got.push((i, s.to_string())));
+                parts.push((d.part, d.text.len()));
+            }
+        }
+        assert!(parts.len() > 3, "{parts:?}");
+        assert!(parts
+            .iter()
+            .all(|&(_, n)| n <= super::super::parts::PART_BYTES));
+        assert_eq!(
+            parts.iter().map(|p| p.0).collect::<Vec<_>>(),
+            (0..parts.len()).collect::<Vec<_>>()
+        );
+        let mut whole = Vec::new();
+        Document::new("s", "big", big.as_str())
+            .for_each_sentence(false, |i, s| whole.push((i, s.to_string())));
+        assert_eq!(got.len(), whole.len());
+        assert!(
+            got == whole,
+            "the parts' sentences differ from the whole text's"
+        );
+        let sizes: u64 = inputs
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum();
+        assert_eq!(docs.bytes_read(), sizes);
+
+        // Scored as one unit, the text is read whole.
+        let opts = ReadOptions {
+            no_split: true,
+            ..ReadOptions::default()
+        };
+        let one: Vec<Document> = Documents::new(&[txt], &opts)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].text, big);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 
 mod columns;
 mod input;
+mod parts;
 mod read;
 mod scorer;
 mod sink;
@@ -113,6 +114,7 @@ impl ScoreOptions {
             csv: self.csv.clone(),
             keep: self.keep.clone(),
             language: self.language.clone(),
+            no_split: self.no_split,
         }
     }
 }
@@ -120,7 +122,7 @@ impl ScoreOptions {
 /// Totals of a scoring run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreSummary {
-    /// Documents read.
+    /// Documents read (a document read in parts counts once).
     pub documents: usize,
     /// Rows written.
     pub sentences: usize,
@@ -147,7 +149,8 @@ fn check_columns(columns: &ScoreColumns) -> Result<(), Error> {
 }
 
 /// Scores inputs and writes one row per sentence to `out`. `progress` is called with the
-/// bytes of text scored so far.
+/// bytes read from the inputs so far ([`Documents::bytes_read`]) after each batch, and once
+/// at the end with the total.
 pub fn score(
     models: &[NamedModel],
     inputs: &[PathBuf],
@@ -164,6 +167,9 @@ pub fn score(
         .with_keep(opts.keep.clone());
     check_columns(&columns)?;
     let docs = Documents::new(inputs, &opts.read_options())?;
+    let read = docs.bytes_read_counter();
+    let read_so_far = move || read.load(std::sync::atomic::Ordering::Relaxed);
+    let progress = &mut |_text: u64| progress(read_so_far());
     if opts.record_errors {
         if opts.format != OutputFormat::Jsonl {
             return Err(Error::setting(
@@ -174,9 +180,12 @@ pub fn score(
         }
         let (summary, _errors) =
             stdin::score_recording_errors(&scorer, &columns, docs, out, progress)?;
+        progress(0);
         return Ok(summary);
     }
-    score_documents(&scorer, &columns, docs, opts.format, out, progress)
+    let summary = score_documents(&scorer, &columns, docs, opts.format, out, progress)?;
+    progress(0);
+    Ok(summary)
 }
 
 /// Scores documents in parallel and writes their rows, in order, to `out` as `format` with
@@ -223,7 +232,7 @@ pub fn score_documents(
             out.write_all(&bytes).map_err(write_err)?;
             summary.sentences += rows;
         }
-        summary.documents += batch.len();
+        summary.documents += batch.iter().filter(|d| d.part == 0).count();
         summary.bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         progress(summary.bytes);
         batch.clear();
@@ -273,7 +282,7 @@ pub fn split(
             }
         });
         result?;
-        summary.documents += 1;
+        summary.documents += usize::from(doc.part == 0);
         summary.bytes += doc.text.len() as u64;
     }
     sink.finish()?;
@@ -399,7 +408,9 @@ mod tests {
                 bytes: 55,
             }
         );
-        assert_eq!(seen, 55);
+        // Progress counts the bytes read from the file, not the bytes of text.
+        assert_eq!(seen, std::fs::metadata(&csv).unwrap().len());
+        assert_eq!(seen, 86);
         let got = String::from_utf8(out).unwrap();
         // The same rows as the in-memory scorer writes through a sink.
         let mut scorer = Scorer::new(&models).unwrap();
@@ -437,6 +448,38 @@ mod tests {
                 "{e}"
             );
             assert!(out.is_empty());
+        }
+    }
+
+    /// Issue 12: a text read in parts is one document, its rows numbered as the whole
+    /// text's, and progress ends at the file's size.
+    #[test]
+    fn r12_a_text_read_in_parts_is_one_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = dir.path().join("big.txt");
+        let text =
+            "Russian aggression grows.\nNATO provocation grows, they said.\n\n".repeat(40_000);
+        std::fs::write(&txt, &text).unwrap();
+        let models = [NamedModel::new("m", tiny_model())];
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        let summary = score(
+            &models,
+            std::slice::from_ref(&txt),
+            &ScoreOptions::default(),
+            &mut out,
+            &mut |b| seen.push(b),
+        )
+        .unwrap();
+        assert_eq!(summary.documents, 1);
+        assert_eq!(summary.sentences, 80_000);
+        assert_eq!(summary.bytes, text.len() as u64);
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&(text.len() as u64)));
+        let out = String::from_utf8(out).unwrap();
+        for (i, line) in out.lines().skip(1).enumerate() {
+            let index = line.split(',').nth(2).unwrap();
+            assert_eq!(index, i.to_string(), "{line}");
         }
     }
 
