@@ -142,6 +142,47 @@ pub struct FittedTfidf {
     pub nb_scale: Option<Vec<f64>>,
 }
 
+impl FittedTfidf {
+    /// Checks the part fits together: as many idf (and nb) values as terms, a sorted unique
+    /// vocabulary, finite idf, a valid n-gram range.
+    fn check(&self) -> Result<(), Error> {
+        let p = self;
+        if p.idf.len() != p.vocabulary.len() {
+            return Err(Error::inconsistent(
+                "features",
+                format!(
+                    "{} terms but {} idf values",
+                    p.vocabulary.len(),
+                    p.idf.len()
+                ),
+            ));
+        }
+        if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
+            return Err(Error::inconsistent(
+                "features",
+                "vocabulary is not sorted and unique",
+            ));
+        }
+        if p.nb_scale
+            .as_ref()
+            .is_some_and(|s| s.len() != p.vocabulary.len())
+        {
+            return Err(Error::inconsistent(
+                "features",
+                "nb_scale and vocabulary differ in length",
+            ));
+        }
+        if p.idf.iter().any(|x| !x.is_finite()) {
+            return Err(Error::inconsistent(
+                "features",
+                "idf has a non-finite value",
+            ));
+        }
+        check_ngram_range(&p.config.analyzer)?;
+        Ok(())
+    }
+}
+
 /// A fitted feature extractor: one or more TF-IDF parts laid side by side.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FeatureExtractor {
@@ -164,6 +205,8 @@ pub struct Vectorizer {
     /// Term frequency per column (all zero between texts) and the columns seen.
     tf: Vec<u32>,
     touched: Vec<u32>,
+    /// A bit per column (all zero between texts), for [`sort_distinct`].
+    marks: Vec<u64>,
     /// A text as the char_wb analyzer sees it, and its words' spans.
     text: String,
     spans: Vec<(usize, usize)>,
@@ -214,9 +257,12 @@ struct WordIndex {
 impl WordIndex {
     /// `None` when the vocabulary has n-grams longer than 3 or too many distinct tokens.
     fn build(vocabulary: &[String]) -> Option<WordIndex> {
-        let mut tokens: FxHashMap<String, u32> = FxHashMap::default();
+        // Most terms are n-grams of tokens seen before: a token is allocated only once, and
+        // the maps are sized up front (the vocabulary's size bounds both).
+        let mut tokens: FxHashMap<String, u32> =
+            FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
         let mut unigram = Vec::new();
-        let mut ngrams = FxHashMap::default();
+        let mut ngrams = FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
         let mut ids = [0u32; 3];
         for (col, term) in vocabulary.iter().enumerate() {
             let mut n = 0;
@@ -224,11 +270,15 @@ impl WordIndex {
                 if n == 3 {
                     return None;
                 }
-                let next = tokens.len() as u32;
-                let id = *tokens.entry(piece.to_string()).or_insert(next);
-                if id == next {
-                    unigram.push(NO_COLUMN);
-                }
+                let id = match tokens.get(piece) {
+                    Some(&id) => id,
+                    None => {
+                        let id = tokens.len() as u32;
+                        tokens.insert(piece.to_string(), id);
+                        unigram.push(NO_COLUMN);
+                        id
+                    }
+                };
                 ids[n] = id;
                 n += 1;
             }
@@ -328,43 +378,23 @@ impl FeatureExtractor {
             .collect()
     }
 
+    /// Checks the stored extractor is consistent: what [`FeatureExtractor::vectorizer`]
+    /// checks, without building the lookup tables (a model's load check calls this; the
+    /// tables are built once, by the scorer).
+    pub fn check(&self) -> Result<(), Error> {
+        for p in &self.parts {
+            p.check()?;
+            Analyzer::new(&p.config.analyzer)?;
+        }
+        Ok(())
+    }
+
     /// Checks the stored extractor is consistent and builds a vectorizer for it.
     pub fn vectorizer(self: &std::sync::Arc<Self>) -> Result<Vectorizer, Error> {
         let mut parts = Vec::with_capacity(self.parts.len());
         let mut offset = 0u32;
         for p in &self.parts {
-            if p.idf.len() != p.vocabulary.len() {
-                return Err(Error::inconsistent(
-                    "features",
-                    format!(
-                        "{} terms but {} idf values",
-                        p.vocabulary.len(),
-                        p.idf.len()
-                    ),
-                ));
-            }
-            if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
-                return Err(Error::inconsistent(
-                    "features",
-                    "vocabulary is not sorted and unique",
-                ));
-            }
-            if p.nb_scale
-                .as_ref()
-                .is_some_and(|s| s.len() != p.vocabulary.len())
-            {
-                return Err(Error::inconsistent(
-                    "features",
-                    "nb_scale and vocabulary differ in length",
-                ));
-            }
-            if p.idf.iter().any(|x| !x.is_finite()) {
-                return Err(Error::inconsistent(
-                    "features",
-                    "idf has a non-finite value",
-                ));
-            }
-            check_ngram_range(&p.config.analyzer)?;
+            p.check()?;
             let analyzer = Analyzer::new(&p.config.analyzer)?;
             let string_index = || -> Index {
                 p.vocabulary
@@ -400,6 +430,7 @@ impl FeatureExtractor {
             counts: Vec::new(),
             tf: Vec::new(),
             touched: Vec::new(),
+            marks: Vec::new(),
             text: String::new(),
             spans: Vec::new(),
         })
@@ -500,7 +531,7 @@ impl Vectorizer {
                 }
                 *slot += 1;
             }
-            self.touched.sort_unstable();
+            sort_distinct(&mut self.touched, &mut self.marks);
             let start = row.indices.len();
             for &col in &self.touched {
                 let slot = &mut self.tf[col as usize];
@@ -542,6 +573,45 @@ impl Vectorizer {
     pub fn extractor(&self) -> &FeatureExtractor {
         &self.extractor
     }
+}
+
+/// Sorts distinct column indices. Many columns in a narrow range (char n-grams: hundreds
+/// per text) are sorted by setting one bit per column and reading the bits back in order,
+/// which costs a pass over the range's 64-bit words instead of a comparison sort; few
+/// columns, or columns spread thinly, are sorted by comparison. `marks` is all zero before and
+/// after.
+fn sort_distinct(cols: &mut [u32], marks: &mut Vec<u64>) {
+    if cols.len() < 32 {
+        cols.sort_unstable();
+        return;
+    }
+    let (mut lo, mut hi) = (u32::MAX, 0u32);
+    for &c in cols.iter() {
+        lo = lo.min(c);
+        hi = hi.max(c);
+    }
+    let (first, last) = ((lo / 64) as usize, (hi / 64) as usize);
+    if last - first + 1 > cols.len() * 8 {
+        cols.sort_unstable();
+        return;
+    }
+    if marks.len() <= last {
+        marks.resize(last + 1, 0);
+    }
+    for &c in cols.iter() {
+        marks[(c / 64) as usize] |= 1u64 << (c % 64);
+    }
+    let mut out = 0;
+    for (w, word) in marks[first..=last].iter_mut().enumerate() {
+        let mut bits = std::mem::take(word);
+        while bits != 0 {
+            let b = bits.trailing_zeros();
+            bits &= bits - 1;
+            cols[out] = ((first + w) as u32) * 64 + b;
+            out += 1;
+        }
+    }
+    debug_assert_eq!(out, cols.len(), "columns must be distinct");
 }
 
 fn tf_weight(tf: f64, sublinear: bool) -> f64 {
@@ -804,6 +874,27 @@ mod tests {
             for t in probe.iter().chain(&probe) {
                 assert_eq!(fast.transform(t), slow.transform(t), "{t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn sort_distinct_equals_a_comparison_sort() {
+        use rand::{seq::SliceRandom, Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        let mut marks = Vec::new();
+        for _ in 0..2_000 {
+            // Dense and sparse sets, small and large, near 0 and far from it.
+            let n = rng.gen_range(0..600);
+            let base = rng.gen_range(0..3u32) * rng.gen_range(0..100_000);
+            let span = rng.gen_range(1..20_000u32);
+            let mut set: Vec<u32> = (0..n).map(|_| base + rng.gen_range(0..span)).collect();
+            set.sort_unstable();
+            set.dedup();
+            let expected = set.clone();
+            set.shuffle(&mut rng);
+            sort_distinct(&mut set, &mut marks);
+            assert_eq!(set, expected);
+            assert!(marks.iter().all(|&m| m == 0));
         }
     }
 
