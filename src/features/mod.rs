@@ -205,8 +205,10 @@ pub struct Vectorizer {
     /// Term frequency per column (all zero between texts) and the columns seen.
     tf: Vec<u32>,
     touched: Vec<u32>,
-    /// A bit per column (all zero between texts), for [`sort_distinct`].
+    /// A bit per column and a bit per word of those (all zero between texts), for
+    /// [`sort_distinct`].
     marks: Vec<u64>,
+    summary: Vec<u64>,
     /// A text as the char_wb analyzer sees it, and its words' spans.
     text: String,
     spans: Vec<(usize, usize)>,
@@ -431,6 +433,7 @@ impl FeatureExtractor {
             tf: Vec::new(),
             touched: Vec::new(),
             marks: Vec::new(),
+            summary: Vec::new(),
             text: String::new(),
             spans: Vec::new(),
         })
@@ -531,11 +534,11 @@ impl Vectorizer {
                 }
                 *slot += 1;
             }
-            sort_distinct(&mut self.touched, &mut self.marks);
+            sort_distinct(&mut self.touched, &mut self.marks, &mut self.summary);
             let start = row.indices.len();
             for &col in &self.touched {
                 let slot = &mut self.tf[col as usize];
-                let tf = f64::from(*slot);
+                let tf = *slot;
                 *slot = 0;
                 let mut v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
                 if let Some(scale) = &part.nb_scale {
@@ -575,13 +578,14 @@ impl Vectorizer {
     }
 }
 
-/// Sorts distinct column indices. Many columns in a narrow range (char n-grams: hundreds
-/// per text) are sorted by setting one bit per column and reading the bits back in order,
-/// which costs a pass over the range's 64-bit words instead of a comparison sort; few
-/// columns, or columns spread thinly, are sorted by comparison. `marks` is all zero before and
-/// after.
-fn sort_distinct(cols: &mut [u32], marks: &mut Vec<u64>) {
-    if cols.len() < 32 {
+/// Sorts distinct column indices. Many columns (char n-grams: hundreds per text; word
+/// n-grams: dozens) are sorted by setting one bit per column in `marks`, and one bit per
+/// non-zero word of `marks` in `summary`, then reading the bits back in order: a pass over the
+/// summary words of the columns' range and over the marked words only, instead of a comparison
+/// sort. Few columns, or columns spread thinly over a very large vocabulary, are sorted by
+/// comparison. `marks` and `summary` are all zero before and after.
+fn sort_distinct(cols: &mut [u32], marks: &mut Vec<u64>, summary: &mut Vec<u64>) {
+    if cols.len() < 16 {
         cols.sort_unstable();
         return;
     }
@@ -590,35 +594,53 @@ fn sort_distinct(cols: &mut [u32], marks: &mut Vec<u64>) {
         lo = lo.min(c);
         hi = hi.max(c);
     }
-    let (first, last) = ((lo / 64) as usize, (hi / 64) as usize);
-    if last - first + 1 > cols.len() * 8 {
+    let (first, last) = ((lo / 4096) as usize, (hi / 4096) as usize);
+    if last - first + 1 > cols.len() * 4 {
         cols.sort_unstable();
         return;
     }
-    if marks.len() <= last {
-        marks.resize(last + 1, 0);
+    let words = hi as usize / 64 + 1;
+    if marks.len() < words {
+        marks.resize(words, 0);
+    }
+    if summary.len() <= last {
+        summary.resize(last + 1, 0);
     }
     for &c in cols.iter() {
-        marks[(c / 64) as usize] |= 1u64 << (c % 64);
+        let w = (c / 64) as usize;
+        marks[w] |= 1u64 << (c % 64);
+        summary[w / 64] |= 1u64 << (w % 64);
     }
     let mut out = 0;
-    for (w, word) in marks[first..=last].iter_mut().enumerate() {
-        let mut bits = std::mem::take(word);
-        while bits != 0 {
-            let b = bits.trailing_zeros();
-            bits &= bits - 1;
-            cols[out] = ((first + w) as u32) * 64 + b;
-            out += 1;
+    for (s, sword) in summary[first..=last].iter_mut().enumerate() {
+        let mut sbits = std::mem::take(sword);
+        while sbits != 0 {
+            let w = (first + s) * 64 + sbits.trailing_zeros() as usize;
+            sbits &= sbits - 1;
+            let mut bits = std::mem::take(&mut marks[w]);
+            while bits != 0 {
+                cols[out] = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                out += 1;
+            }
         }
     }
     debug_assert_eq!(out, cols.len(), "columns must be distinct");
 }
 
-fn tf_weight(tf: f64, sublinear: bool) -> f64 {
+/// `1 + ln(tf)` of the small counts almost every term has, computed once (with the same
+/// `f64::ln`, so the values are those computed per term before).
+static SUBLINEAR_TF: std::sync::LazyLock<[f64; 64]> =
+    std::sync::LazyLock::new(|| std::array::from_fn(|k| 1.0 + (k as f64).ln()));
+
+fn tf_weight(tf: u32, sublinear: bool) -> f64 {
     if sublinear {
-        1.0 + tf.ln()
+        match SUBLINEAR_TF.get(tf as usize) {
+            Some(&w) => w,
+            None => 1.0 + f64::from(tf).ln(),
+        }
     } else {
-        tf
+        f64::from(tf)
     }
 }
 
@@ -878,23 +900,37 @@ mod tests {
     }
 
     #[test]
+    fn sublinear_tf_table_equals_ln() {
+        for tf in 1..200u32 {
+            let x = std::hint::black_box(f64::from(tf));
+            assert_eq!(
+                tf_weight(tf, true).to_bits(),
+                (1.0 + x.ln()).to_bits(),
+                "{tf}"
+            );
+            assert_eq!(tf_weight(tf, false), x);
+        }
+    }
+
+    #[test]
     fn sort_distinct_equals_a_comparison_sort() {
         use rand::{seq::SliceRandom, Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
-        let mut marks = Vec::new();
-        for _ in 0..2_000 {
+        let (mut marks, mut summary) = (Vec::new(), Vec::new());
+        for _ in 0..3_000 {
             // Dense and sparse sets, small and large, near 0 and far from it.
             let n = rng.gen_range(0..600);
             let base = rng.gen_range(0..3u32) * rng.gen_range(0..100_000);
-            let span = rng.gen_range(1..20_000u32);
+            let span = [100, 5_000, 70_000, 3_000_000][rng.gen_range(0..4)];
+            let span = rng.gen_range(1..span);
             let mut set: Vec<u32> = (0..n).map(|_| base + rng.gen_range(0..span)).collect();
             set.sort_unstable();
             set.dedup();
             let expected = set.clone();
             set.shuffle(&mut rng);
-            sort_distinct(&mut set, &mut marks);
+            sort_distinct(&mut set, &mut marks, &mut summary);
             assert_eq!(set, expected);
-            assert!(marks.iter().all(|&m| m == 0));
+            assert!(marks.iter().chain(&summary).all(|&m| m == 0));
         }
     }
 
