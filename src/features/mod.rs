@@ -200,8 +200,6 @@ type Index = FxHashMap<String, u32>;
 pub struct Vectorizer {
     parts: Vec<(Analyzer, Lookup, u32)>,
     extractor: std::sync::Arc<FeatureExtractor>,
-    /// Columns of the current text's terms, with repetitions.
-    counts: Vec<u32>,
     /// Term frequency per column (all zero between texts) and the columns seen.
     tf: Vec<u32>,
     touched: Vec<u32>,
@@ -429,7 +427,6 @@ impl FeatureExtractor {
         Ok(Vectorizer {
             parts,
             extractor: self.clone(),
-            counts: Vec::new(),
             tf: Vec::new(),
             touched: Vec::new(),
             marks: Vec::new(),
@@ -454,12 +451,22 @@ impl Vectorizer {
         row.values.clear();
         for (k, (analyzer, lookup, offset)) in self.parts.iter_mut().enumerate() {
             let part = &self.extractor.parts[k];
-            self.counts.clear();
-            let counts = &mut self.counts;
+            // Term frequencies are counted into a dense array as the terms are found; only the
+            // distinct columns are then sorted (the row must be in column order, which is also
+            // the order the norm is summed in).
+            let n_terms = part.vocabulary.len();
+            if self.tf.len() < n_terms {
+                self.tf.resize(n_terms, 0);
+            }
+            self.touched.clear();
+            let mut counts = Counter {
+                tf: &mut self.tf,
+                touched: &mut self.touched,
+            };
             match lookup {
                 Lookup::Terms(index) => analyzer.for_each_term(text, |t| {
                     if let Some(&c) = index.get(t) {
-                        counts.push(c);
+                        counts.add(c);
                     }
                 }),
                 Lookup::Words { index, cache, ids } => {
@@ -472,7 +479,7 @@ impl Vectorizer {
                         for &id in ids.iter() {
                             if let Some(&c) = index.unigram.get(id as usize) {
                                 if c != NO_COLUMN {
-                                    counts.push(c);
+                                    counts.add(c);
                                 }
                             }
                         }
@@ -483,7 +490,7 @@ impl Vectorizer {
                                 continue;
                             }
                             if let Some(&c) = index.ngrams.get(&pack(w)) {
-                                counts.push(c);
+                                counts.add(c);
                             }
                         }
                     }
@@ -515,24 +522,11 @@ impl Vectorizer {
                             }
                         };
                         let (start, len) = (start as usize, len as usize);
-                        counts.extend_from_slice(&columns[start..start + len]);
+                        for &c in &columns[start..start + len] {
+                            counts.add(c);
+                        }
                     }
                 }
-            }
-            // Term frequencies by counting into a dense array, then only the distinct columns
-            // are sorted (the row must be in column order, which is also the order the norm
-            // is summed in).
-            let n_terms = part.vocabulary.len();
-            if self.tf.len() < n_terms {
-                self.tf.resize(n_terms, 0);
-            }
-            self.touched.clear();
-            for &c in counts.iter() {
-                let slot = &mut self.tf[c as usize];
-                if *slot == 0 {
-                    self.touched.push(c);
-                }
-                *slot += 1;
             }
             sort_distinct(&mut self.touched, &mut self.marks, &mut self.summary);
             let start = row.indices.len();
@@ -575,6 +569,24 @@ impl Vectorizer {
     /// The extractor this vectorizer applies.
     pub fn extractor(&self) -> &FeatureExtractor {
         &self.extractor
+    }
+}
+
+/// Counts a text's terms by column: a dense count per column (zero between texts) and the
+/// columns seen, in order of first sight.
+struct Counter<'a> {
+    tf: &'a mut [u32],
+    touched: &'a mut Vec<u32>,
+}
+
+impl Counter<'_> {
+    #[inline]
+    fn add(&mut self, c: u32) {
+        let slot = &mut self.tf[c as usize];
+        if *slot == 0 {
+            self.touched.push(c);
+        }
+        *slot += 1;
     }
 }
 
