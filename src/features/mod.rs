@@ -142,6 +142,47 @@ pub struct FittedTfidf {
     pub nb_scale: Option<Vec<f64>>,
 }
 
+impl FittedTfidf {
+    /// Checks the part fits together: as many idf (and nb) values as terms, a sorted unique
+    /// vocabulary, finite idf, a valid n-gram range.
+    fn check(&self) -> Result<(), Error> {
+        let p = self;
+        if p.idf.len() != p.vocabulary.len() {
+            return Err(Error::inconsistent(
+                "features",
+                format!(
+                    "{} terms but {} idf values",
+                    p.vocabulary.len(),
+                    p.idf.len()
+                ),
+            ));
+        }
+        if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
+            return Err(Error::inconsistent(
+                "features",
+                "vocabulary is not sorted and unique",
+            ));
+        }
+        if p.nb_scale
+            .as_ref()
+            .is_some_and(|s| s.len() != p.vocabulary.len())
+        {
+            return Err(Error::inconsistent(
+                "features",
+                "nb_scale and vocabulary differ in length",
+            ));
+        }
+        if p.idf.iter().any(|x| !x.is_finite()) {
+            return Err(Error::inconsistent(
+                "features",
+                "idf has a non-finite value",
+            ));
+        }
+        check_ngram_range(&p.config.analyzer)?;
+        Ok(())
+    }
+}
+
 /// A fitted feature extractor: one or more TF-IDF parts laid side by side.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FeatureExtractor {
@@ -159,11 +200,13 @@ type Index = FxHashMap<String, u32>;
 pub struct Vectorizer {
     parts: Vec<(Analyzer, Lookup, u32)>,
     extractor: std::sync::Arc<FeatureExtractor>,
-    /// Columns of the current text's terms, with repetitions.
-    counts: Vec<u32>,
     /// Term frequency per column (all zero between texts) and the columns seen.
     tf: Vec<u32>,
     touched: Vec<u32>,
+    /// A bit per column and a bit per word of those (all zero between texts), for
+    /// [`sort_distinct`].
+    marks: Vec<u64>,
+    summary: Vec<u64>,
     /// A text as the char_wb analyzer sees it, and its words' spans.
     text: String,
     spans: Vec<(usize, usize)>,
@@ -214,9 +257,12 @@ struct WordIndex {
 impl WordIndex {
     /// `None` when the vocabulary has n-grams longer than 3 or too many distinct tokens.
     fn build(vocabulary: &[String]) -> Option<WordIndex> {
-        let mut tokens: FxHashMap<String, u32> = FxHashMap::default();
+        // Most terms are n-grams of tokens seen before: a token is allocated only once, and
+        // the maps are sized up front (the vocabulary's size bounds both).
+        let mut tokens: FxHashMap<String, u32> =
+            FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
         let mut unigram = Vec::new();
-        let mut ngrams = FxHashMap::default();
+        let mut ngrams = FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
         let mut ids = [0u32; 3];
         for (col, term) in vocabulary.iter().enumerate() {
             let mut n = 0;
@@ -224,11 +270,15 @@ impl WordIndex {
                 if n == 3 {
                     return None;
                 }
-                let next = tokens.len() as u32;
-                let id = *tokens.entry(piece.to_string()).or_insert(next);
-                if id == next {
-                    unigram.push(NO_COLUMN);
-                }
+                let id = match tokens.get(piece) {
+                    Some(&id) => id,
+                    None => {
+                        let id = tokens.len() as u32;
+                        tokens.insert(piece.to_string(), id);
+                        unigram.push(NO_COLUMN);
+                        id
+                    }
+                };
                 ids[n] = id;
                 n += 1;
             }
@@ -328,43 +378,23 @@ impl FeatureExtractor {
             .collect()
     }
 
+    /// Checks the stored extractor is consistent: what [`FeatureExtractor::vectorizer`]
+    /// checks, without building the lookup tables (a model's load check calls this; the
+    /// tables are built once, by the scorer).
+    pub fn check(&self) -> Result<(), Error> {
+        for p in &self.parts {
+            p.check()?;
+            Analyzer::new(&p.config.analyzer)?;
+        }
+        Ok(())
+    }
+
     /// Checks the stored extractor is consistent and builds a vectorizer for it.
     pub fn vectorizer(self: &std::sync::Arc<Self>) -> Result<Vectorizer, Error> {
         let mut parts = Vec::with_capacity(self.parts.len());
         let mut offset = 0u32;
         for p in &self.parts {
-            if p.idf.len() != p.vocabulary.len() {
-                return Err(Error::inconsistent(
-                    "features",
-                    format!(
-                        "{} terms but {} idf values",
-                        p.vocabulary.len(),
-                        p.idf.len()
-                    ),
-                ));
-            }
-            if !p.vocabulary.windows(2).all(|w| w[0] < w[1]) {
-                return Err(Error::inconsistent(
-                    "features",
-                    "vocabulary is not sorted and unique",
-                ));
-            }
-            if p.nb_scale
-                .as_ref()
-                .is_some_and(|s| s.len() != p.vocabulary.len())
-            {
-                return Err(Error::inconsistent(
-                    "features",
-                    "nb_scale and vocabulary differ in length",
-                ));
-            }
-            if p.idf.iter().any(|x| !x.is_finite()) {
-                return Err(Error::inconsistent(
-                    "features",
-                    "idf has a non-finite value",
-                ));
-            }
-            check_ngram_range(&p.config.analyzer)?;
+            p.check()?;
             let analyzer = Analyzer::new(&p.config.analyzer)?;
             let string_index = || -> Index {
                 p.vocabulary
@@ -397,9 +427,10 @@ impl FeatureExtractor {
         Ok(Vectorizer {
             parts,
             extractor: self.clone(),
-            counts: Vec::new(),
             tf: Vec::new(),
             touched: Vec::new(),
+            marks: Vec::new(),
+            summary: Vec::new(),
             text: String::new(),
             spans: Vec::new(),
         })
@@ -420,12 +451,22 @@ impl Vectorizer {
         row.values.clear();
         for (k, (analyzer, lookup, offset)) in self.parts.iter_mut().enumerate() {
             let part = &self.extractor.parts[k];
-            self.counts.clear();
-            let counts = &mut self.counts;
+            // Term frequencies are counted into a dense array as the terms are found; only the
+            // distinct columns are then sorted (the row must be in column order, which is also
+            // the order the norm is summed in).
+            let n_terms = part.vocabulary.len();
+            if self.tf.len() < n_terms {
+                self.tf.resize(n_terms, 0);
+            }
+            self.touched.clear();
+            let mut counts = Counter {
+                tf: &mut self.tf,
+                touched: &mut self.touched,
+            };
             match lookup {
                 Lookup::Terms(index) => analyzer.for_each_term(text, |t| {
                     if let Some(&c) = index.get(t) {
-                        counts.push(c);
+                        counts.add(c);
                     }
                 }),
                 Lookup::Words { index, cache, ids } => {
@@ -438,7 +479,7 @@ impl Vectorizer {
                         for &id in ids.iter() {
                             if let Some(&c) = index.unigram.get(id as usize) {
                                 if c != NO_COLUMN {
-                                    counts.push(c);
+                                    counts.add(c);
                                 }
                             }
                         }
@@ -449,7 +490,7 @@ impl Vectorizer {
                                 continue;
                             }
                             if let Some(&c) = index.ngrams.get(&pack(w)) {
-                                counts.push(c);
+                                counts.add(c);
                             }
                         }
                     }
@@ -481,30 +522,17 @@ impl Vectorizer {
                             }
                         };
                         let (start, len) = (start as usize, len as usize);
-                        counts.extend_from_slice(&columns[start..start + len]);
+                        for &c in &columns[start..start + len] {
+                            counts.add(c);
+                        }
                     }
                 }
             }
-            // Term frequencies by counting into a dense array, then only the distinct columns
-            // are sorted (the row must be in column order, which is also the order the norm
-            // is summed in).
-            let n_terms = part.vocabulary.len();
-            if self.tf.len() < n_terms {
-                self.tf.resize(n_terms, 0);
-            }
-            self.touched.clear();
-            for &c in counts.iter() {
-                let slot = &mut self.tf[c as usize];
-                if *slot == 0 {
-                    self.touched.push(c);
-                }
-                *slot += 1;
-            }
-            self.touched.sort_unstable();
+            sort_distinct(&mut self.touched, &mut self.marks, &mut self.summary);
             let start = row.indices.len();
             for &col in &self.touched {
                 let slot = &mut self.tf[col as usize];
-                let tf = f64::from(*slot);
+                let tf = *slot;
                 *slot = 0;
                 let mut v = tf_weight(tf, part.config.sublinear_tf) * part.idf[col as usize];
                 if let Some(scale) = &part.nb_scale {
@@ -544,11 +572,87 @@ impl Vectorizer {
     }
 }
 
-fn tf_weight(tf: f64, sublinear: bool) -> f64 {
+/// Counts a text's terms by column: a dense count per column (zero between texts) and the
+/// columns seen, in order of first sight.
+struct Counter<'a> {
+    tf: &'a mut [u32],
+    touched: &'a mut Vec<u32>,
+}
+
+impl Counter<'_> {
+    #[inline]
+    fn add(&mut self, c: u32) {
+        let slot = &mut self.tf[c as usize];
+        if *slot == 0 {
+            self.touched.push(c);
+        }
+        *slot += 1;
+    }
+}
+
+/// Sorts distinct column indices. Many columns (char n-grams: hundreds per text; word
+/// n-grams: dozens) are sorted by setting one bit per column in `marks`, and one bit per
+/// non-zero word of `marks` in `summary`, then reading the bits back in order: a pass over the
+/// summary words of the columns' range and over the marked words only, instead of a comparison
+/// sort. Few columns, or columns spread thinly over a very large vocabulary, are sorted by
+/// comparison. `marks` and `summary` are all zero before and after.
+fn sort_distinct(cols: &mut [u32], marks: &mut Vec<u64>, summary: &mut Vec<u64>) {
+    if cols.len() < 16 {
+        cols.sort_unstable();
+        return;
+    }
+    let (mut lo, mut hi) = (u32::MAX, 0u32);
+    for &c in cols.iter() {
+        lo = lo.min(c);
+        hi = hi.max(c);
+    }
+    let (first, last) = ((lo / 4096) as usize, (hi / 4096) as usize);
+    if last - first + 1 > cols.len() * 4 {
+        cols.sort_unstable();
+        return;
+    }
+    let words = hi as usize / 64 + 1;
+    if marks.len() < words {
+        marks.resize(words, 0);
+    }
+    if summary.len() <= last {
+        summary.resize(last + 1, 0);
+    }
+    for &c in cols.iter() {
+        let w = (c / 64) as usize;
+        marks[w] |= 1u64 << (c % 64);
+        summary[w / 64] |= 1u64 << (w % 64);
+    }
+    let mut out = 0;
+    for (s, sword) in summary[first..=last].iter_mut().enumerate() {
+        let mut sbits = std::mem::take(sword);
+        while sbits != 0 {
+            let w = (first + s) * 64 + sbits.trailing_zeros() as usize;
+            sbits &= sbits - 1;
+            let mut bits = std::mem::take(&mut marks[w]);
+            while bits != 0 {
+                cols[out] = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                out += 1;
+            }
+        }
+    }
+    debug_assert_eq!(out, cols.len(), "columns must be distinct");
+}
+
+/// `1 + ln(tf)` of the small counts almost every term has, computed once (with the same
+/// `f64::ln`, so the values are those computed per term before).
+static SUBLINEAR_TF: std::sync::LazyLock<[f64; 64]> =
+    std::sync::LazyLock::new(|| std::array::from_fn(|k| 1.0 + (k as f64).ln()));
+
+fn tf_weight(tf: u32, sublinear: bool) -> f64 {
     if sublinear {
-        1.0 + tf.ln()
+        match SUBLINEAR_TF.get(tf as usize) {
+            Some(&w) => w,
+            None => 1.0 + f64::from(tf).ln(),
+        }
     } else {
-        tf
+        f64::from(tf)
     }
 }
 
@@ -804,6 +908,41 @@ mod tests {
             for t in probe.iter().chain(&probe) {
                 assert_eq!(fast.transform(t), slow.transform(t), "{t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn sublinear_tf_table_equals_ln() {
+        for tf in 1..200u32 {
+            let x = std::hint::black_box(f64::from(tf));
+            assert_eq!(
+                tf_weight(tf, true).to_bits(),
+                (1.0 + x.ln()).to_bits(),
+                "{tf}"
+            );
+            assert_eq!(tf_weight(tf, false), x);
+        }
+    }
+
+    #[test]
+    fn sort_distinct_equals_a_comparison_sort() {
+        use rand::{seq::SliceRandom, Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        let (mut marks, mut summary) = (Vec::new(), Vec::new());
+        for _ in 0..3_000 {
+            // Dense and sparse sets, small and large, near 0 and far from it.
+            let n = rng.gen_range(0..600);
+            let base = rng.gen_range(0..3u32) * rng.gen_range(0..100_000);
+            let span = [100, 5_000, 70_000, 3_000_000][rng.gen_range(0..4)];
+            let span = rng.gen_range(1..span);
+            let mut set: Vec<u32> = (0..n).map(|_| base + rng.gen_range(0..span)).collect();
+            set.sort_unstable();
+            set.dedup();
+            let expected = set.clone();
+            set.shuffle(&mut rng);
+            sort_distinct(&mut set, &mut marks, &mut summary);
+            assert_eq!(set, expected);
+            assert!(marks.iter().chain(&summary).all(|&m| m == 0));
         }
     }
 

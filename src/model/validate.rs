@@ -57,10 +57,7 @@ pub(crate) fn check(path: &Path, model: &Model) -> Result<(), Error> {
             scale("nb_scale", nb)?;
         }
     }
-    model
-        .features
-        .vectorizer()
-        .map_err(|e| bad(e.to_string()))?;
+    model.features.check().map_err(|e| bad(e.to_string()))?;
     model
         .classifier
         .validate(model.features.n_features())

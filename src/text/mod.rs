@@ -394,8 +394,43 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Byte spans of the maximal runs of two or more word characters: exactly the matches of
-/// `(?u)\b\w\w+\b`.
+/// `(?u)\b\w\w+\b`. ASCII bytes are classified without decoding a character.
 fn word_runs(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut len = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word, width) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric() || b == b'_', 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (is_word_char(c), c.len_utf8()),
+                None => break,
+            }
+        };
+        if word {
+            if len == 0 {
+                start = i;
+            }
+            len += 1;
+        } else {
+            if len >= 2 {
+                f(start, i);
+            }
+            len = 0;
+        }
+        i += width;
+    }
+    if len >= 2 {
+        f(start, text.len());
+    }
+}
+
+/// The straightforward `word_runs`, character by character (the reference in tests).
+#[cfg(test)]
+fn word_runs_by_chars(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut start = 0;
     let mut len = 0usize;
     for (i, c) in text.char_indices() {
@@ -430,7 +465,7 @@ fn preprocess(
         } else if s.is_ascii() {
             s = Cow::Owned(s.to_ascii_lowercase());
         } else {
-            s = Cow::Owned(s.to_lowercase());
+            s = Cow::Owned(to_lowercase(&s));
         }
     }
     match strip {
@@ -443,6 +478,34 @@ fn preprocess(
         ),
         Some(StripAccents::Ascii) => Cow::Owned(s.nfkd().filter(char::is_ascii).collect()),
     }
+}
+
+/// `str::to_lowercase`, with runs of ASCII lowercased byte-wise (news text is mostly ASCII
+/// with a few curly quotes and dashes, which sent the whole text down the per-character path).
+/// Other characters map through `char::to_lowercase`, as in the standard library; a text with
+/// a capital sigma (whose lowercase depends on its neighbours) is left to the standard library.
+fn to_lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let at = out.len();
+        out.push_str(&rest[..ascii]);
+        out[at..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            if c == 'Σ' {
+                return s.to_lowercase();
+            }
+            out.extend(c.to_lowercase());
+            rest = chars.as_str();
+        }
+    }
+    out
 }
 
 /// scikit-learn's `re.sub(r"\s\s+", " ", text)`: runs of two or more white-space characters
@@ -487,6 +550,81 @@ fn flush_run(out: &mut String, run: &mut Vec<char>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_runs_equal_char_by_char_and_the_regex() {
+        use rand::{Rng, SeedableRng};
+        let pieces = [
+            "a",
+            "Z",
+            "9",
+            "_",
+            " ",
+            "'",
+            "-",
+            ".",
+            "\u{201c}",
+            "é",
+            "x\u{301}",
+            "Москва",
+            "日本",
+            "\u{10400}",
+            "\u{a0}",
+            "\t",
+            "ǅ",
+            "٣",
+            "\u{200d}",
+        ];
+        let re = Regex::new(DEFAULT_TOKEN_PATTERN).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..5_000 {
+            let n = rng.gen_range(0..25);
+            let t: String = (0..n)
+                .map(|_| pieces[rng.gen_range(0..pieces.len())])
+                .collect();
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            word_runs(&t, |a, b| fast.push((a, b)));
+            word_runs_by_chars(&t, |a, b| slow.push((a, b)));
+            let regex: Vec<_> = re.find_iter(&t).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(fast, slow, "{t:?}");
+            assert_eq!(fast, regex, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn fast_lowercase_equals_std() {
+        use rand::{Rng, SeedableRng};
+        let pieces = [
+            "A",
+            "b",
+            "Z",
+            " ",
+            "\u{201c}",
+            "\u{2014}",
+            "É",
+            "ß",
+            "İ",
+            "Σ",
+            "ΟΔΟΣ",
+            "Ǆ",
+            "Ⅻ",
+            "ﬁ",
+            "Москва",
+            "\u{10400}",
+            "x\u{301}",
+            "9",
+            "_",
+            "ǅ",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..5_000 {
+            let n = rng.gen_range(0..30);
+            let t: String = (0..n)
+                .map(|_| pieces[rng.gen_range(0..pieces.len())])
+                .collect();
+            assert_eq!(to_lowercase(&t), t.to_lowercase(), "{t:?}");
+        }
+    }
 
     fn cfg(analyzer: AnalyzerKind, ngram: (usize, usize)) -> AnalyzerConfig {
         AnalyzerConfig {
