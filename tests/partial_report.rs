@@ -160,6 +160,46 @@ fn the_report_does_not_depend_on_the_order_of_the_rows() {
     assert_eq!(whole, again);
 }
 
+/// A document scored as several records (paragraphs of one article, as on Spark with
+/// `--doc article`) numbers each record's sentences from 0, so sentences of one document share
+/// indices. The report must still not depend on the order of the rows or on the split.
+#[test]
+fn sentences_that_share_an_index_give_the_same_report_in_any_order_or_split() {
+    let d = Dir::new();
+    let (columns, mut rows) = seed_scores(&d);
+    for r in &mut rows {
+        // Documents of 8 sentences, as two records of 4: indices 0..3 twice.
+        r.doc = format!("{}-{}", r.doc, r.index / 8);
+        r.index %= 4;
+    }
+    let opts = ReportOptions {
+        models: [("stance".to_string(), shipped("stance"))].into(),
+        ..ReportOptions::default()
+    };
+    let whole =
+        rendered(&Report::try_from_rows(&columns, rows.iter().map(Ok), &opts).expect("whole"));
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    for round in 0..2 {
+        let mut shuffled: Vec<&ScoredSentence> = rows.iter().collect();
+        shuffled.shuffle(&mut rng);
+        let again = rendered(
+            &Report::try_from_rows(&columns, shuffled.iter().copied().map(Ok), &opts)
+                .expect("shuffled"),
+        );
+        assert!(
+            whole == again,
+            "round {round}: the order of the rows changed the report"
+        );
+        let partials: Vec<(String, Partial)> = random_split(&rows, &mut rng)
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("part {i}"), partial_of(&columns, p, &opts)))
+            .collect();
+        let merged = rendered(&partial::merge(partials, &opts).expect("merge"));
+        assert!(whole == merged, "round {round}: the merged report differs");
+    }
+}
+
 #[test]
 fn partials_that_do_not_fit_together_are_refused_with_the_file_named() {
     let d = Dir::new();

@@ -29,7 +29,7 @@ from pathlib import Path
 
 # The options both the Spark job and the single-machine run use (run.sh passes the same).
 SCORE_ARGS = ["--stdin-format", "jsonl", "--format", "jsonl", "--source", "outlet",
-              "--doc", "id", "--on-error", "record"]
+              "--doc", "article", "--keep", "id", "--on-error", "record"]
 
 
 def pipe_through(argv, lines, env=None):
@@ -94,7 +94,7 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--framelens", type=Path, required=True, help="the framelens binary")
     ap.add_argument("--model", type=Path, action="append", required=True)
-    ap.add_argument("--corpus", required=True, help="JSON Lines: id, outlet, text")
+    ap.add_argument("--corpus", required=True, help="JSON Lines: id, article, outlet, text")
     ap.add_argument("--out", type=Path, required=True, help="directory (replaced)")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--partitions", type=int, default=8)

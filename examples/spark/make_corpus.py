@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Write a JSON Lines corpus for the Spark example: N records {"id", "outlet", "text"}.
+"""Write a JSON Lines corpus for the Spark example: N records {"id", "article", "outlet",
+"text"}, each a paragraph of an article, the paragraphs of an article one after another.
 
-Each text is one to three consecutive sentences of one seed article, taken from the shipped
-labels (labels/seed_sentences.csv), so the outlets keep their own framing. A few records are
+An article is 5 to 40 paragraphs drawn from one seed article of the shipped labels
+(labels/seed_sentences.csv), each paragraph one to three consecutive sentences, so the
+outlets keep their own framing and the report resamples articles, not paragraphs. A few records are
 broken on purpose (invalid JSON, no text field) to show that a bad record becomes an error
 record in the output instead of failing the job. Deterministic for a given --records/--seed.
 Standard library only.
@@ -38,24 +40,33 @@ def main() -> int:
     rng = random.Random(a.seed)
     tmp = a.out.with_name(a.out.name + ".tmp")
     size = 0
+    article, left, outlet, sents = 0, 0, "", []
     with tmp.open("w", encoding="utf-8", newline="\n") as out:
         for i in range(1, a.records + 1):
             rid = f"r{i:07d}"
+            if left == 0:
+                article += 1
+                left = rng.randint(5, 40)
+                outlet, sents = articles[rng.randrange(len(articles))]
+            left -= 1
+            aid = f"a{article:06d}"
             if a.bad_every and i % a.bad_every == 0:
                 if (i // a.bad_every) % 2:
-                    line = '{"id": "%s", "outlet": "broken", "text": "unterminated\n' % rid
+                    line = '{"id": "%s", "article": "%s", "text": "unterminated\n' % (rid, aid)
                 else:
-                    line = json.dumps({"id": rid, "outlet": "broken", "body": "no text field"}) + "\n"
+                    line = json.dumps({"id": rid, "article": aid, "outlet": outlet,
+                                       "body": "no text field"}) + "\n"
             else:
-                outlet, sents = articles[rng.randrange(len(articles))]
                 start = rng.randrange(len(sents))
                 n = rng.choice((1, 1, 2, 3))
                 text = " ".join(sents[start:start + n])
-                line = json.dumps({"id": rid, "outlet": outlet, "text": text}, ensure_ascii=False) + "\n"
+                line = json.dumps({"id": rid, "article": aid, "outlet": outlet, "text": text},
+                                  ensure_ascii=False) + "\n"
             size += len(line.encode("utf-8"))
             out.write(line)
     tmp.replace(a.out)
-    print(f"{a.out}: {a.records} records, {size / 1e6:.1f} MB", file=sys.stderr)
+    print(f"{a.out}: {a.records} records, {article} articles, {size / 1e6:.1f} MB",
+          file=sys.stderr)
     return 0
 
 

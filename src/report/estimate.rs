@@ -100,15 +100,26 @@ pub fn adjust(q: &[f64], rates: &[Vec<f64>]) -> Option<Shares> {
     }
     let mut pi = vec![1.0 / k as f64; k];
     let lip: f64 = a.iter().flatten().map(|v| v * v).sum::<f64>().max(1e-12);
+    let (mut r, mut next) = (vec![0.0; k], vec![0.0; k]);
     for _ in 0..5000 {
-        let r: Vec<f64> = (0..k)
-            .map(|i| (0..k).map(|j| a[i][j] * pi[j]).sum::<f64>() - q[i])
-            .collect();
-        let grad: Vec<f64> = (0..k)
-            .map(|j| (0..k).map(|i| a[i][j] * r[i]).sum())
-            .collect();
-        let next: Vec<f64> = pi.iter().zip(&grad).map(|(p, g)| p - g / lip).collect();
-        pi = project_simplex(&next);
+        for (i, r) in r.iter_mut().enumerate() {
+            *r = (0..k).map(|j| a[i][j] * pi[j]).sum::<f64>() - q[i];
+        }
+        for (j, n) in next.iter_mut().enumerate() {
+            let grad: f64 = (0..k).map(|i| a[i][j] * r[i]).sum();
+            *n = pi[j] - grad / lip;
+        }
+        let projected = project_simplex(&next);
+        // A step is a function of π alone: once π stops changing, the remaining steps would
+        // leave it as it is.
+        if projected
+            .iter()
+            .zip(&pi)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+        {
+            break;
+        }
+        pi = projected;
     }
     Some(Shares {
         shares: pi,
@@ -172,10 +183,14 @@ pub fn em(docs: &Documents, train_prior: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let mut pi = train_prior.to_vec();
+    let mut w = vec![0.0; k];
     for _ in 0..1000 {
         let mut next = vec![0.0; k];
+        let ratio: Vec<f64> = (0..k).map(|c| pi[c] / train_prior[c]).collect();
         for p in &rows {
-            let w: Vec<f64> = (0..k).map(|c| pi[c] / train_prior[c] * p[c]).collect();
+            for c in 0..k {
+                w[c] = ratio[c] * p[c];
+            }
             let s: f64 = w.iter().sum();
             if s > 0.0 {
                 for c in 0..k {
@@ -247,34 +262,33 @@ pub(crate) struct Replicate {
     sentences: Option<Vec<Vec<Vec<f64>>>>,
 }
 
-/// A document's sums, as [`Replicate`] adds them up.
+/// Every document's sums, as [`Replicate`] adds them up: per document its sentence count,
+/// its predicted-class counts and its probability sums, side by side in one array so that a
+/// draw reads one contiguous stretch of memory (a million documents do not fit in a cache).
 #[derive(Debug, Clone)]
 pub(crate) struct DocSums {
-    n: f64,
-    hard: Vec<f64>,
-    soft: Vec<f64>,
+    k: usize,
+    /// Document `i` is `data[i * (2k + 1)..(i + 1) * (2k + 1)]`: n, hard[k], soft[k].
+    data: Vec<f64>,
 }
 
 impl DocSums {
     /// The sums of each of `docs` (`k` classes).
-    pub(crate) fn of_all(docs: &[&Vec<Vec<f64>>], k: usize) -> Vec<DocSums> {
-        docs.iter()
-            .map(|d| {
-                let mut s = DocSums {
-                    n: 0.0,
-                    hard: vec![0.0; k],
-                    soft: vec![0.0; k],
-                };
-                for p in d.iter() {
-                    s.hard[argmax(p)] += 1.0;
-                    for (t, v) in s.soft.iter_mut().zip(p) {
-                        *t += v;
-                    }
-                    s.n += 1.0;
+    pub(crate) fn of_all(docs: &[&Vec<Vec<f64>>], k: usize) -> DocSums {
+        let stride = 2 * k + 1;
+        let mut data = vec![0.0; docs.len() * stride];
+        for (d, s) in docs.iter().zip(data.chunks_exact_mut(stride)) {
+            let (n, rest) = s.split_at_mut(1);
+            let (hard, soft) = rest.split_at_mut(k);
+            for p in d.iter() {
+                hard[argmax(p)] += 1.0;
+                for (t, v) in soft.iter_mut().zip(p) {
+                    *t += v;
                 }
-                s
-            })
-            .collect()
+                n[0] += 1.0;
+            }
+        }
+        DocSums { k, data }
     }
 }
 
@@ -283,28 +297,45 @@ impl Replicate {
     /// `sentences` keeps their sentences too (for EM).
     pub(crate) fn draw(
         docs: &[&Vec<Vec<f64>>],
-        sums: &[DocSums],
+        sums: &DocSums,
         k: usize,
         sentences: bool,
         rng: &mut impl Rng,
     ) -> Replicate {
+        debug_assert_eq!(k, sums.k);
         let m = docs.len();
+        let stride = 2 * k + 1;
         let mut r = Replicate {
             n: 0.0,
             hard: vec![0.0; k],
             soft: vec![0.0; k],
             sentences: sentences.then(|| Vec::with_capacity(m)),
         };
-        for _ in 0..m {
-            let i = rng.gen_range(0..m);
-            let d = &sums[i];
-            r.n += d.n;
-            for c in 0..k {
-                r.hard[c] += d.hard[c];
-                r.soft[c] += d.soft[c];
+        // Indices are drawn a block at a time, in the same order, so that the memory reads of
+        // a block can overlap (a million documents' sums do not fit in a cache).
+        let mut block = [0usize; 256];
+        let mut left = m;
+        while left > 0 {
+            let b = left.min(block.len());
+            left -= b;
+            for i in &mut block[..b] {
+                *i = rng.gen_range(0..m);
             }
-            if let Some(s) = &mut r.sentences {
-                s.push(docs[i].clone());
+            for &i in &block[..b] {
+                let d = &sums.data[i * stride..(i + 1) * stride];
+                r.n += d[0];
+                for ((h, s), (dh, ds)) in r
+                    .hard
+                    .iter_mut()
+                    .zip(r.soft.iter_mut())
+                    .zip(d[1..=k].iter().zip(&d[k + 1..]))
+                {
+                    *h += dh;
+                    *s += ds;
+                }
+                if let Some(s) = &mut r.sentences {
+                    s.push(docs[i].clone());
+                }
             }
         }
         r

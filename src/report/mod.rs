@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -432,11 +433,21 @@ impl Tally {
         }
     }
 
-    /// Puts each document's sentences in index order (stable) and sums the probabilities in
-    /// that order, so that the same rows give the same numbers in any order or split.
+    /// Puts each document's sentences in index order and sums the probabilities in that
+    /// order, so that the same rows give the same numbers in any order or split. Sentences
+    /// with the same index (a document scored as several records, each numbered from 0) are
+    /// ordered by their probabilities, so their order does not depend on the split either.
     fn canonical(&mut self) {
         for v in self.probs.values_mut() {
-            v.sort_by_key(|(index, _)| *index);
+            v.sort_by(|(i, p), (j, q)| {
+                i.cmp(j).then_with(|| {
+                    p.iter()
+                        .zip(q)
+                        .map(|(x, y)| x.total_cmp(y))
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+            });
         }
         let k = self.counts.len();
         self.prob_sums = vec![0.0; k];
@@ -680,7 +691,7 @@ impl Report {
     ) -> Result<Report, Error>
     where
         I: IntoIterator,
-        I::Item: Borrow<ScoredSentence>,
+        I::Item: Borrow<ScoredSentence> + Sync,
     {
         Report::try_from_rows(columns, rows.into_iter().map(Ok), opts)
     }
@@ -694,7 +705,7 @@ impl Report {
     ) -> Result<Report, Error>
     where
         I: IntoIterator<Item = Result<R, Error>>,
-        R: Borrow<ScoredSentence>,
+        R: Borrow<ScoredSentence> + Sync,
     {
         let tallies = Tallies::from_rows(columns, rows, opts)?;
         tallies.report(opts)
@@ -731,7 +742,7 @@ impl Tallies {
     ) -> Result<Tallies, Error>
     where
         I: IntoIterator<Item = Result<R, Error>>,
-        R: Borrow<ScoredSentence>,
+        R: Borrow<ScoredSentence> + Sync,
     {
         let keys = group_keys(columns, opts)?;
         let selected: Vec<usize> = match &opts.model_name {
@@ -762,7 +773,7 @@ impl Tallies {
             .collect();
         // The model's own analyzer (its first feature part) and vocabulary, to count each
         // group's terms for the distinctive-language lists.
-        let mut analyzers: Vec<Option<(crate::text::Analyzer, HashMap<String, u32>)>> = selected
+        let analyzers: Vec<Option<(crate::text::Analyzer, HashMap<String, u32>)>> = selected
             .iter()
             .map(|&m| {
                 let model = opts.models.get(&columns.models[m].name)?;
@@ -780,82 +791,117 @@ impl Tallies {
                 Some((analyzer, index))
             })
             .collect();
+        // Per row and model, what depends on the text alone (whether the model trained on it,
+        // and its vocabulary terms) is worked out in parallel a chunk of rows at a time; the
+        // rows are then tallied in order, as in one pass over them.
+        let text_facts = |own: &mut Vec<Option<crate::text::Analyzer>>, text: &str| {
+            stats
+                .iter()
+                .zip(own.iter_mut())
+                .zip(&analyzers)
+                .map(|((stats, analyzer), shared)| {
+                    let in_sample = stats.is_some_and(|s| s.in_training(text));
+                    let mut terms = Vec::new();
+                    if let (Some(analyzer), Some((_, index))) = (analyzer, shared) {
+                        analyzer.for_each_term(text, |term| {
+                            if let Some(&w) = index.get(term) {
+                                terms.push(w);
+                            }
+                        });
+                    }
+                    (in_sample, terms)
+                })
+                .collect::<Vec<(bool, Vec<u32>)>>()
+        };
+        let own_analyzers = || {
+            analyzers
+                .iter()
+                .map(|a| a.as_ref().map(|(a, _)| a.clone()))
+                .collect::<Vec<_>>()
+        };
         let mut tallies: Vec<BTreeMap<String, Tally>> =
             selected.iter().map(|_| BTreeMap::new()).collect();
-        for (n, row) in rows.into_iter().enumerate() {
-            let row = row?;
-            let row: &ScoredSentence = row.borrow();
-            let group = group_by_keys(row, &keys, n)?;
-            for (((&m, tally), stats), analyzer) in selected
-                .iter()
-                .zip(tallies.iter_mut())
-                .zip(&stats)
-                .zip(analyzers.iter_mut())
-            {
-                let classes = &columns.models[m].classes;
-                let k = classes.len();
-                let p = row
-                    .predictions
-                    .get(m)
-                    .filter(|p| p.probabilities.len() == k)
-                    .ok_or_else(|| {
-                        Error::inconsistent(
-                            "rows",
-                            format!(
-                                "row {} has no prediction of model {:?} with {k} probabilities",
-                                n + 1,
-                                columns.models[m].name
-                            ),
-                        )
-                    })?;
-                let t = tally
-                    .entry(group.to_string())
-                    .or_insert_with(|| Tally::new(k));
-                let per_doc = t
-                    .docs
-                    .entry(row.doc.clone())
-                    .or_insert_with(|| (0, vec![0; k]));
-                per_doc.0 += 1;
-                t.sentences += 1;
-                if let Some(c) = classes.iter().position(|cls| *cls == p.label) {
-                    t.counts[c] += 1;
-                    per_doc.1[c] += 1;
-                    // The precision of a scores file, so that a report from rows in memory
-                    // equals the report of the written scores.
-                    let probability = (p.probabilities[c] * 1e6).round() / 1e6;
-                    if wants_example(
-                        &t.examples[c],
-                        opts.examples,
-                        probability,
-                        &row.doc,
-                        row.index,
-                    ) {
-                        keep_example(
-                            &mut t.examples[c],
+        let mut rows = rows.into_iter().enumerate();
+        loop {
+            let mut chunk: Vec<(usize, R)> = Vec::with_capacity(TALLY_CHUNK);
+            for (n, row) in rows.by_ref().take(TALLY_CHUNK) {
+                chunk.push((n, row?));
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let facts: Vec<Vec<(bool, Vec<u32>)>> = chunk
+                .par_iter()
+                .map_init(own_analyzers, |own, (_, row)| {
+                    text_facts(own, &row.borrow().text)
+                })
+                .collect();
+            for ((n, row), facts) in chunk.iter().zip(facts) {
+                let (n, row): (usize, &ScoredSentence) = (*n, row.borrow());
+                let group = group_by_keys(row, &keys, n)?;
+                for ((&m, tally), (in_sample, terms)) in
+                    selected.iter().zip(tallies.iter_mut()).zip(facts)
+                {
+                    let classes = &columns.models[m].classes;
+                    let k = classes.len();
+                    let p = row
+                        .predictions
+                        .get(m)
+                        .filter(|p| p.probabilities.len() == k)
+                        .ok_or_else(|| {
+                            Error::inconsistent(
+                                "rows",
+                                format!(
+                                    "row {} has no prediction of model {:?} with {k} probabilities",
+                                    n + 1,
+                                    columns.models[m].name
+                                ),
+                            )
+                        })?;
+                    let t = tally
+                        .entry(group.to_string())
+                        .or_insert_with(|| Tally::new(k));
+                    let per_doc = t
+                        .docs
+                        .entry(row.doc.clone())
+                        .or_insert_with(|| (0, vec![0; k]));
+                    per_doc.0 += 1;
+                    t.sentences += 1;
+                    if let Some(c) = classes.iter().position(|cls| *cls == p.label) {
+                        t.counts[c] += 1;
+                        per_doc.1[c] += 1;
+                        // The precision of a scores file, so that a report from rows in memory
+                        // equals the report of the written scores.
+                        let probability = (p.probabilities[c] * 1e6).round() / 1e6;
+                        if wants_example(
+                            &t.examples[c],
                             opts.examples,
-                            Example {
-                                doc: row.doc.clone(),
-                                index: row.index,
-                                text: row.text.clone(),
-                                probability,
-                            },
-                        );
-                    }
-                }
-                t.probs
-                    .entry(row.doc.clone())
-                    .or_default()
-                    .push((row.index, p.probabilities.clone()));
-                if stats.is_some_and(|s| s.in_training(&row.text)) {
-                    t.in_sample += 1;
-                }
-                if let Some((analyzer, index)) = analyzer {
-                    let counts = &mut t.terms.counts;
-                    analyzer.for_each_term(&row.text, |term| {
-                        if let Some(&w) = index.get(term) {
-                            *counts.entry(w).or_default() += 1;
+                            probability,
+                            &row.doc,
+                            row.index,
+                        ) {
+                            keep_example(
+                                &mut t.examples[c],
+                                opts.examples,
+                                Example {
+                                    doc: row.doc.clone(),
+                                    index: row.index,
+                                    text: row.text.clone(),
+                                    probability,
+                                },
+                            );
                         }
-                    });
+                    }
+                    t.probs
+                        .entry(row.doc.clone())
+                        .or_default()
+                        .push((row.index, p.probabilities.clone()));
+                    if in_sample {
+                        t.in_sample += 1;
+                    }
+                    for w in terms {
+                        *t.terms.counts.entry(w).or_default() += 1;
+                    }
                 }
             }
         }
@@ -871,10 +917,12 @@ impl Tallies {
     /// The report of the tallies.
     pub(crate) fn report(self, opts: &ReportOptions) -> Result<Report, Error> {
         check_models(&self.models, opts)?;
+        // Models, and below the parts of each model's summary, run in parallel: each seeds its
+        // own random numbers, so the report does not depend on the threads.
         let reports: Vec<ModelReport> = self
             .models
-            .iter()
-            .zip(self.groups)
+            .par_iter()
+            .zip(self.groups.into_par_iter())
             .map(|(columns, mut tally)| {
                 tally.values_mut().for_each(Tally::canonical);
                 let model = opts.models.get(&columns.name).map(Arc::as_ref);
@@ -985,6 +1033,9 @@ fn model_names(models: &[ModelColumns]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Rows read before their texts are analysed in parallel (see `Tallies::from_rows`).
+const TALLY_CHUNK: usize = 8192;
 
 /// Small groups: fewer sentences or documents than this get a warning.
 pub const SMALL_SENTENCES: usize = 30;
@@ -1135,11 +1186,15 @@ fn summarise_model(
         .iter()
         .map(|(g, d)| (g.as_str(), d.as_slice()))
         .collect();
-    let mut pairwise = pairwise::pairwise(&refs, &classes, stats, headline, seed);
-    if pairwise.is_empty() && headline != 0 {
-        // The headline estimator is unavailable in some group: compare classify-and-count.
-        pairwise = pairwise::pairwise(&refs, &classes, stats, 0, seed);
-    }
+    let compare = || {
+        let pairwise = pairwise::pairwise(&refs, &classes, stats, headline, seed);
+        if pairwise.is_empty() && headline != 0 {
+            // The headline estimator is unavailable in some group: compare classify-and-count.
+            pairwise::pairwise(&refs, &classes, stats, 0, seed)
+        } else {
+            pairwise
+        }
+    };
     let distinctive = match model.and_then(|m| m.features.parts.first()) {
         Some(part) if opts.distinctive > 0 => {
             let shown_groups: Vec<(&str, &distinctive::TermCounts)> = tally
@@ -1162,25 +1217,38 @@ fn summarise_model(
         .enumerate()
         .flat_map(|(g, t)| t.docs.values().map(move |(_, counts)| (g, counts.clone())))
         .collect();
-    let document_test = pairwise::document_permutation_test(
-        &perm_docs,
-        shown_tallies.len(),
-        pairwise::PERMUTATIONS,
-        seed,
+    let permute = || {
+        pairwise::document_permutation_test(
+            &perm_docs,
+            shown_tallies.len(),
+            pairwise::PERMUTATIONS,
+            seed,
+        )
+    };
+    let shown_groups: Vec<(&String, &Tally)> = tally.iter().filter(|(_, t)| shown(t)).collect();
+    let summarise_groups = || {
+        shown_groups
+            .par_iter()
+            .zip(&group_docs)
+            .map(|((g, t), (_, docs))| summarise(g, t, docs))
+            .collect::<Vec<GroupSummary>>()
+    };
+    let ((pairwise, document_test), (groups, overall)) = rayon::join(
+        || rayon::join(compare, permute),
+        || {
+            rayon::join(summarise_groups, || {
+                summarise("(all)", &all, &all.documents())
+            })
+        },
     );
     ModelReport {
         name: columns.name.clone(),
         pairwise,
         distinctive,
         document_test,
-        groups: tally
-            .iter()
-            .filter(|(_, t)| shown(t))
-            .zip(&group_docs)
-            .map(|((g, t), (_, docs))| summarise(g, t, docs))
-            .collect(),
+        groups,
         left_out,
-        overall: summarise("(all)", &all, &all.documents()),
+        overall,
         chi_square: chi_square(&table),
         corrected: stats.is_some(),
         cv_macro_f1: cv.map(|cv| cv.macro_f1),

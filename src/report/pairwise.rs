@@ -101,7 +101,7 @@ pub fn pairwise(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // reps[group][replicate][class]
     let mut reps: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(BOOTSTRAP); usable.len()];
-    let sums: Vec<Vec<DocSums>> = usable
+    let sums: Vec<DocSums> = usable
         .iter()
         .map(|(_, _, d)| DocSums::of_all(d, k))
         .collect();
@@ -274,34 +274,37 @@ fn pearson(table: &[Vec<f64>]) -> f64 {
     x2
 }
 
-/// The test for `docs`: each document's group index and its sentence count per label.
-/// `None` with fewer than 2 groups, or a group with fewer than 2 documents.
-pub fn document_permutation_test(
+/// The observed statistic and how many of `permutations` shuffles of the documents' groups
+/// give one at least as large. The shuffles do not depend on `T`.
+fn count_at_least<T>(
     docs: &[(usize, Vec<usize>)],
+    counts: &[(u32, u32, usize)],
     groups: usize,
+    k: usize,
     permutations: usize,
     seed: u64,
-) -> Option<DocumentPermutationTest> {
+) -> Option<(f64, usize)>
+where
+    T: Copy + TryFrom<usize> + Into<u64>,
+{
     use rand::seq::SliceRandom;
-    let k = docs.first()?.1.len();
-    let mut per_group = vec![0usize; groups];
-    for d in docs {
-        *per_group.get_mut(d.0)? += 1;
-    }
-    // With one document in a group, shuffling documents cannot tell groups apart.
-    if groups < 2 || per_group.iter().any(|&n| n < 2) {
-        return None;
-    }
-    let table = |assign: &[usize]| {
-        let mut t = vec![vec![0.0; k]; groups];
-        for (&g, (_, counts)) in assign.iter().zip(docs) {
-            for (c, &n) in counts.iter().enumerate() {
-                t[g][c] += n as f64;
-            }
+    let mut t = vec![0usize; groups * k];
+    let mut table = |assign: &[T]| {
+        t.fill(0);
+        for &(d, c, n) in counts {
+            let g = assign[d as usize].into() as usize;
+            t[g * k + c as usize] += n;
         }
-        pearson(&t)
+        let rows: Vec<Vec<f64>> = t
+            .chunks_exact(k.max(1))
+            .map(|r| r.iter().map(|&n| n as f64).collect())
+            .collect();
+        pearson(&rows)
     };
-    let mut assign: Vec<usize> = docs.iter().map(|d| d.0).collect();
+    let mut assign: Vec<T> = docs
+        .iter()
+        .map(|d| T::try_from(d.0).ok())
+        .collect::<Option<_>>()?;
     let observed = table(&assign);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut at_least = 0usize;
@@ -311,6 +314,46 @@ pub fn document_permutation_test(
             at_least += 1;
         }
     }
+    Some((observed, at_least))
+}
+
+/// The test for `docs`: each document's group index and its sentence count per label.
+/// `None` with fewer than 2 groups, or a group with fewer than 2 documents.
+pub fn document_permutation_test(
+    docs: &[(usize, Vec<usize>)],
+    groups: usize,
+    permutations: usize,
+    seed: u64,
+) -> Option<DocumentPermutationTest> {
+    let k = docs.first()?.1.len();
+    let mut per_group = vec![0usize; groups];
+    for d in docs {
+        *per_group.get_mut(d.0)? += 1;
+    }
+    // With one document in a group, shuffling documents cannot tell groups apart.
+    if groups < 2 || per_group.iter().any(|&n| n < 2) {
+        return None;
+    }
+    // Only the non-zero counts, as (document, class, count), and group indices as small as
+    // they fit: each of the thousands of shuffles and tables goes over them all, and for a
+    // million documents that is the report's largest cost unless they stay compact.
+    let mut counts: Vec<(u32, u32, usize)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.1.len() != k {
+            return None;
+        }
+        for (c, &n) in d.1.iter().enumerate() {
+            if n > 0 {
+                counts.push((u32::try_from(i).ok()?, u32::try_from(c).ok()?, n));
+            }
+        }
+    }
+    let at_least = if groups <= usize::from(u8::MAX) + 1 {
+        count_at_least::<u8>(docs, &counts, groups, k, permutations, seed)
+    } else {
+        count_at_least::<u32>(docs, &counts, groups, k, permutations, seed)
+    };
+    let (observed, at_least) = at_least?;
     Some(DocumentPermutationTest {
         statistic: observed,
         permutations,

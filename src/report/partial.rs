@@ -128,7 +128,7 @@ impl Partial {
     ) -> Result<Partial, Error>
     where
         I: IntoIterator<Item = Result<R, Error>>,
-        R: std::borrow::Borrow<ScoredSentence>,
+        R: std::borrow::Borrow<ScoredSentence> + Sync,
     {
         let tallies = Tallies::from_rows(columns, rows, opts)?;
         Ok(Partial::of(tallies, opts, "in memory".into()))
