@@ -133,6 +133,11 @@ pub enum Error {
         line: u64,
         /// What is wrong.
         message: String,
+        /// What identifies the record, when it could be read: its source, document id and
+        /// kept fields, named as in the scores (`source`, `doc`, the kept names). An error
+        /// record of `score --on-error record` carries them, so that it can be traced back
+        /// to its record where the line number cannot (a Spark partition's line).
+        record: Vec<(String, String)>,
     },
     /// A CSV record or JSON Lines line longer than the limit (an endless input such as
     /// `/dev/zero`, or a quote left open in a huge file).

@@ -57,11 +57,23 @@ fn on_error_record_writes_error_records_in_order_and_keeps_ids() {
         .collect();
     let docs: Vec<&str> = lines
         .iter()
-        .map(|v| v.get("doc").and_then(|d| d.as_str()).unwrap_or("ERR"))
+        .map(|v| match v.get("error") {
+            Some(_) => "ERR",
+            None => v["doc"].as_str().unwrap(),
+        })
         .collect();
     assert_eq!(docs, ["a", "a", "ERR", "ERR", "c"]);
     assert_eq!(lines[0]["g"], "x");
     assert_eq!(lines[4]["g"], "z");
+    // An error record carries what identifies its record, as far as it could be read (on
+    // Spark the line is the line within the partition): the id and kept fields of a readable
+    // record, the start of the line of an unreadable one.
+    assert_eq!(
+        (&lines[3]["doc"], &lines[3]["g"]),
+        (&"b".into(), &"y".into())
+    );
+    assert_eq!(lines[2]["input"], "not json");
+    assert!(lines[2].get("doc").is_none());
     assert!(lines[2]["error"]
         .as_str()
         .unwrap()

@@ -72,8 +72,9 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: FormatArg,
     /// What a JSON Lines record that cannot be used does: fail (name its file and line) or
-    /// record (write `{"error": "<file>, line <n>: ..."}` in its place and go on; needs
-    /// --format jsonl).
+    /// record (write `{"error": "<file>, line <n>: ...", "doc": ..., ...}` in its place, with
+    /// the record's source, doc and --keep fields as far as they can be read, or the start
+    /// of the line as `input`, and go on; needs --format jsonl).
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
 }

@@ -195,6 +195,7 @@ impl Partial {
             path: path.to_path_buf(),
             line,
             message,
+            record: Vec::new(),
         };
         #[derive(Deserialize)]
         struct Head {

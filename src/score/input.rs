@@ -609,16 +609,48 @@ fn parse_jsonl(
     opts: &ReadOptions,
     row: usize,
 ) -> Result<Document, Error> {
-    let jerr = |message: String| Error::Json {
+    // A record that is not a JSON object: the start of its line is all there is to find it by.
+    let unread = |message: String| Error::Json {
         path: path.to_path_buf(),
         line,
         message,
+        record: vec![(
+            "input".to_string(),
+            String::from_utf8_lossy(bytes).chars().take(100).collect(),
+        )],
     };
     let v: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| jerr(format!("invalid JSON: {e}")))?;
+        serde_json::from_slice(bytes).map_err(|e| unread(format!("invalid JSON: {e}")))?;
     let obj = v
         .as_object()
-        .ok_or_else(|| jerr("expected a JSON object per line".into()))?;
+        .ok_or_else(|| unread("expected a JSON object per line".into()))?;
+    let scalar = |name: &str| match obj.get(name) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(other) if other.is_number() || other.is_boolean() => Some(other.to_string()),
+        _ => None,
+    };
+    // The record's identifying fields that can be read, for the error.
+    let jerr = |message: String| {
+        let named = [
+            ("source", opts.source.as_deref()),
+            ("doc", opts.doc.as_deref()),
+        ];
+        let record = named
+            .into_iter()
+            .filter_map(|(as_name, field)| Some((as_name.to_string(), scalar(field?)?)))
+            .chain(
+                opts.keep
+                    .iter()
+                    .filter_map(|k| Some((k.clone(), scalar(k)?))),
+            )
+            .collect();
+        Error::Json {
+            path: path.to_path_buf(),
+            line,
+            message,
+            record,
+        }
+    };
     let field = |name: &str| -> Result<Option<String>, Error> {
         match obj.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),

@@ -77,8 +77,10 @@ pub struct ScoreOptions {
     /// Default none.
     pub keep: Vec<String>,
     /// Write a JSON Lines record that cannot be used as an error record,
-    /// `{"error": "<file>, line <n>: ..."}`, and go on, instead of failing. Needs JSON Lines
-    /// output. Default false.
+    /// `{"error": "<file>, line <n>: ...", "source": ..., "doc": ..., <kept fields>}` (the
+    /// identifying fields that could be read; `input`, the start of the line, when the record
+    /// is not a JSON object), and go on, instead of failing. Needs JSON Lines output.
+    /// Default false.
     pub record_errors: bool,
 }
 

@@ -226,6 +226,7 @@ impl Rows {
                 path,
                 line,
                 message,
+                record: Vec::new(),
             }
         } else {
             Error::Csv {
@@ -270,6 +271,7 @@ impl Rows {
                 path: self.path.clone(),
                 line: self.line,
                 message,
+                record: Vec::new(),
             };
             let bytes = buf.strip_suffix(b"\r").unwrap_or(buf);
             let line = std::str::from_utf8(bytes)
@@ -282,7 +284,9 @@ impl Rows {
             let obj = v
                 .as_object()
                 .ok_or_else(|| err("expected a JSON object per line".into()))?;
-            if let (1, Some(e)) = (obj.len(), obj.get("error")) {
+            // An error record: `error` and what identifies the record, but no sentence (a
+            // scored row may have a kept field called `error`, but it has `text`).
+            if let (Some(e), false) = (obj.get("error"), obj.contains_key("text")) {
                 return Err(err(format!(
                     "this is an error record of `score --on-error record` ({e}), not a scored \
                      sentence; leave error records out of the report, e.g. with \
@@ -464,7 +468,12 @@ mod tests {
         let path = dir.path().join("s.jsonl");
         let row = r#"{"source":"w","m_label":"a","m_p_a":0.5,"m_p_b":0.5}"#;
         let error = r#"{"error":"-, line 3: invalid JSON"}"#;
-        for rows in [format!("{row}\n{error}\n"), format!("{error}\n{row}\n")] {
+        let with_ids = r#"{"error":"-, line 4: no field \"text\"","source":"w","doc":"d7"}"#;
+        for rows in [
+            format!("{row}\n{error}\n"),
+            format!("{error}\n{row}\n"),
+            format!("{row}\n{with_ids}\n"),
+        ] {
             std::fs::write(&path, rows).unwrap();
             let e = ScoresReader::open(&path, &CsvOptions::default())
                 .and_then(|r| r.collect::<Result<Vec<_>, _>>())
@@ -475,5 +484,13 @@ mod tests {
                 "{e}"
             );
         }
+        // A scored row may keep an input field called `error`: it is a row, not an error record.
+        let kept =
+            r#"{"source":"w","text":"t","error":"none","m_label":"a","m_p_a":0.5,"m_p_b":0.5}"#;
+        std::fs::write(&path, format!("{kept}\n")).unwrap();
+        let rows = ScoresReader::open(&path, &CsvOptions::default())
+            .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+            .unwrap();
+        assert_eq!(rows.len(), 1);
     }
 }

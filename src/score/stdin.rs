@@ -1,7 +1,8 @@
 //! Scoring that goes on past JSON Lines records that cannot be used (invalid JSON, no text
 //! field, a field of the wrong type): each such record becomes one error record in the
-//! JSON Lines output, `{"error": "<file>, line <n>: <what is wrong>"}`, in input order, instead
-//! of failing the whole run. Meant for a stage of a distributed job (a Spark partition piped
+//! JSON Lines output, `{"error": "<file>, line <n>: <what is wrong>", "source": ..., "doc": ...,
+//! <kept fields>}` (those of the record's identifying fields that could be read), in input
+//! order, instead of failing the whole run. Meant for a stage of a distributed job (a Spark partition piped
 //! through the binary), where one bad record should not fail the job.
 
 use std::io::Write;
@@ -61,8 +62,15 @@ pub(crate) fn score_recording_errors(
                 // Rows stay in input order: the documents read so far go out first.
                 batch_bytes = 0;
                 flush(&mut batch, &mut summary, out)?;
-                let mut line = serde_json::to_vec(&serde_json::json!({ "error": e.to_string() }))
-                    .map_err(|e| Error::Write { source: e.into() })?;
+                let mut record = serde_json::Map::new();
+                record.insert("error".into(), e.to_string().into());
+                if let Error::Json { record: ids, .. } = e {
+                    for (name, value) in ids {
+                        record.entry(name).or_insert(value.into());
+                    }
+                }
+                let mut line =
+                    serde_json::to_vec(&record).map_err(|e| Error::Write { source: e.into() })?;
                 line.push(b'\n');
                 out.write_all(&line)
                     .map_err(|source| Error::Write { source })?;
