@@ -12,9 +12,10 @@ cannot be used becomes an error record in the scores instead of failing the part
         --model models/stance.json --model models/frame.json \\
         --corpus corpus.jsonl --out out/spark --master 'local[2]'
 
-Writes OUT/scores/part-* (JSON Lines, in corpus order), OUT/partials/part-* (one partial
-report per non-empty partition), OUT/report.md and OUT/report.json (merged), and prints the
-time of each stage as JSON on its last line.
+Writes OUT/scores/part-* (JSON Lines, in corpus order) and OUT/partials/part-* (one partial
+report per non-empty partition), then on the driver REPORT_DIR/report.md and report.json
+(merged; when OUT is a URI the partials are first fetched to REPORT_DIR/partials); prints the time of each stage as JSON on its last
+line. On a cluster, see the README ("Running on a cluster") for the spark-submit command.
 """
 import argparse
 import json
@@ -72,12 +73,20 @@ def pipe_through(argv, lines, env=None):
         raise RuntimeError(f"{' '.join(argv)} exited with {code}: {message}")
 
 
-def executable(name):
-    """The path of a file shipped with addFile / --files, made executable (a copied file may
-    lose its mode)."""
+def shipped_file(name):
+    """The path of a file shipped with the job: SparkContext.addFile's copy, or, with
+    spark-submit --files on YARN or Kubernetes, the copy in the task's working directory."""
     from pyspark import SparkFiles
 
     path = SparkFiles.get(name)
+    if not os.path.exists(path) and os.path.exists(name):
+        path = os.path.abspath(name)
+    return path
+
+
+def executable(name):
+    """The path of a shipped file, made executable (a copied file may lose its mode)."""
+    path = shipped_file(name)
     mode = os.stat(path).st_mode
     if not mode & stat.S_IXUSR:
         os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
@@ -92,12 +101,24 @@ def worker_env():
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--framelens", type=Path, required=True, help="the framelens binary")
+    ap.add_argument("--framelens", type=Path, required=True,
+                    help="the framelens binary (built for the executors' platform)")
     ap.add_argument("--model", type=Path, action="append", required=True)
-    ap.add_argument("--corpus", required=True, help="JSON Lines: id, article, outlet, text")
-    ap.add_argument("--out", type=Path, required=True, help="directory (replaced)")
-    ap.add_argument("--master", default="local[2]")
-    ap.add_argument("--partitions", type=int, default=8)
+    ap.add_argument("--corpus", required=True,
+                    help="JSON Lines (id, article, outlet, text): a path or a URI "
+                         "(hdfs://, s3a://, ...; globs allowed)")
+    ap.add_argument("--out", required=True,
+                    help="where the scores go: a local directory (replaced) or a URI (must "
+                         "not exist)")
+    ap.add_argument("--report-dir", type=Path,
+                    help="local directory for the partials and the report (default: --out "
+                         "when it is local, else ./framelens-report)")
+    ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[2])")
+    ap.add_argument("--partitions", type=int, default=8,
+                    help="at least this many partitions of the corpus")
+    ap.add_argument("--shipped", action="store_true",
+                    help="the binary and models were shipped with spark-submit --files: do "
+                         "not add them again")
     ap.add_argument("--input-name", default="corpus", help="what the report calls its input")
     ap.add_argument("--score-only", action="store_true",
                     help="stop after writing the scores (for throughput measurements)")
@@ -105,28 +126,39 @@ def main() -> int:
 
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master(a.master).appName("framelens")
-             .config("spark.ui.enabled", "false")
-             .config("spark.executorEnv.RAYON_NUM_THREADS", "1")
-             .getOrCreate())
+    builder = SparkSession.builder.appName("framelens") \
+        .config("spark.ui.enabled", "false") \
+        .config("spark.ui.showConsoleProgress", "false") \
+        .config("spark.executorEnv.RAYON_NUM_THREADS", "1")
+    if a.master or "PYSPARK_GATEWAY_PORT" not in os.environ and \
+            "SPARK_HOME" not in os.environ:
+        builder = builder.master(a.master or "local[2]")
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     sc = spark.sparkContext
-    sc.addFile(str(a.framelens.resolve()))
-    for m in a.model:
-        sc.addFile(str(m.resolve()))
+    if not a.shipped:
+        sc.addFile(str(a.framelens.resolve()))
+        for m in a.model:
+            sc.addFile(str(m.resolve()))
     binary = a.framelens.name
     models = [m.name for m in a.model]
-    if a.out.exists():
-        shutil.rmtree(a.out)
-    a.out.mkdir(parents=True)
+    local_out = "://" not in a.out
+    if local_out:
+        out = Path(a.out).resolve()
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        scores_uri = str(out / "scores")
+    else:
+        scores_uri = a.out.rstrip("/") + "/scores"
+    report_dir = a.report_dir or (Path(a.out) if local_out else Path("framelens-report"))
+    corpus = a.corpus if "://" in a.corpus else str(Path(a.corpus).resolve())
     timings = {}
 
     def model_args():
-        from pyspark import SparkFiles
-
         out = []
         for m in models:
-            out += ["--model", SparkFiles.get(m)]
+            out += ["--model", shipped_file(m)]
         return out
 
     def score_partition(records):
@@ -134,8 +166,8 @@ def main() -> int:
         return pipe_through(argv, records, worker_env())
 
     t = time.monotonic()
-    corpus = sc.textFile(str(Path(a.corpus).resolve()), minPartitions=a.partitions)
-    corpus.mapPartitions(score_partition).saveAsTextFile(str(a.out / "scores"))
+    sc.textFile(corpus, minPartitions=a.partitions).mapPartitions(score_partition) \
+        .saveAsTextFile(scores_uri)
     timings["score_s"] = round(time.monotonic() - t, 3)
 
     if not a.score_only:
@@ -149,24 +181,37 @@ def main() -> int:
                     "--partial", "--input-name", a.input_name, *model_args()]
             return pipe_through(argv, _chain(first, rows), worker_env())
 
+        # One partial per partition, written in parallel next to the scores, then brought to
+        # the driver (a partial is one line).
         t = time.monotonic()
-        sc.textFile(str(a.out / "scores")).mapPartitions(partial_partition) \
-            .saveAsTextFile(str(a.out / "partials"))
+        partials_uri = (str(out / "partials") if local_out
+                        else a.out.rstrip("/") + "/partials")
+        sc.textFile(scores_uri).mapPartitions(partial_partition).saveAsTextFile(partials_uri)
+        if local_out:
+            parts = sorted(p for p in Path(partials_uri).glob("part-*") if p.stat().st_size > 0)
+        else:
+            fetched = report_dir / "partials"
+            if fetched.exists():
+                shutil.rmtree(fetched)
+            fetched.mkdir(parents=True)
+            parts = []
+            lines = sc.textFile(partials_uri).toLocalIterator(prefetchPartitions=True)
+            for i, line in enumerate(lines):
+                parts.append(fetched / f"part-{i:05d}.json")
+                parts[-1].write_text(line + "\n", encoding="utf-8")
         timings["partials_s"] = round(time.monotonic() - t, 3)
-
-        # The final step runs once, on the driver: merge the partials into the report.
-        parts = sorted(p for p in (a.out / "partials").glob("part-*") if p.stat().st_size > 0)
         if not parts:
             print(f"{a.corpus}: no scored rows to report", file=sys.stderr)
             return 1
-        models_local = [str(m.resolve()) for m in a.model]
+
+        # The final step runs once, on the driver: merge the partials into the report.
         t = time.monotonic()
         for fmt in ("md", "json"):
             argv = [str(a.framelens.resolve()), "report", "--merge", *map(str, parts),
                     "--input-name", a.input_name, "--format", fmt,
-                    "--out", str(a.out / f"report.{fmt}")]
-            for m in models_local:
-                argv += ["--model", m]
+                    "--out", str(report_dir / f"report.{fmt}")]
+            for m in a.model:
+                argv += ["--model", str(m.resolve())]
             subprocess.run(argv, check=True)
         timings["merge_s"] = round(time.monotonic() - t, 3)
         timings["partials"] = len(parts)

@@ -41,7 +41,14 @@ java -version 2>&1 | head -1 >&2
 
 step "Python environment with PySpark (examples/spark/.venv)"
 if [ ! -x "$here/.venv/bin/python" ]; then
-  "$py" -m venv "$here/.venv"
+  if ! "$py" -m venv "$here/.venv" >/dev/null 2>&1; then
+    # Debian splits venv (ensurepip) out of python3.
+    rm -rf "$here/.venv"
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      (apt-get update -qq && apt-get install -y -qq python3-venv) >/dev/null
+    fi
+    "$py" -m venv "$here/.venv"
+  fi
 fi
 "$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r "$here/requirements.txt"
