@@ -107,6 +107,9 @@ def main() -> int:
     ap.add_argument("--corpus", required=True,
                     help="JSON Lines (id, article, outlet, text): a path or a URI "
                          "(hdfs://, s3a://, ...; globs allowed)")
+    ap.add_argument("--corpus-format", choices=("jsonl", "parquet"), default="jsonl",
+                    help="parquet: each row goes to framelens as one JSON object (Spark's "
+                         "toJSON), with the columns as fields")
     ap.add_argument("--out", required=True,
                     help="where the scores go: a local directory (replaced) or a URI (must "
                          "not exist)")
@@ -166,8 +169,13 @@ def main() -> int:
         return pipe_through(argv, records, worker_env())
 
     t = time.monotonic()
-    sc.textFile(corpus, minPartitions=a.partitions).mapPartitions(score_partition) \
-        .saveAsTextFile(scores_uri)
+    if a.corpus_format == "parquet":
+        records = spark.read.parquet(corpus).toJSON()
+        if records.getNumPartitions() < a.partitions:
+            records = records.repartition(a.partitions)
+    else:
+        records = sc.textFile(corpus, minPartitions=a.partitions)
+    records.mapPartitions(score_partition).saveAsTextFile(scores_uri)
     timings["score_s"] = round(time.monotonic() - t, 3)
 
     if not a.score_only:

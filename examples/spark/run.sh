@@ -4,7 +4,7 @@
 # there is none, writes a corpus of RECORDS JSON Lines records (default 1,000,000) from the
 # shipped seed labels, scores it and reports on it with Spark in local mode (MASTER, default
 # local[2]), then runs the same on one machine and checks that both give the same scores and
-# the same report.
+# the same report, and that a Parquet copy of the first 20,000 records reports the same.
 #
 #   examples/spark/run.sh                 # everything
 #   RECORDS=100000 examples/spark/run.sh  # a smaller corpus
@@ -87,3 +87,18 @@ printf '{"score_s": %s, "report_s": %s}\n' "$(elapsed "$t0" "$t1")" "$(elapsed "
 
 step "check: Spark = one machine"
 "$vpy" "$here/check.py" --spark "$out/spark" --single "$out/single"
+
+step "Parquet: the first 20,000 records as Parquet through the same job (rows repartitioned)"
+head -n 20000 "$corpus" >"$out/head.jsonl"
+"$vpy" "$here/to_parquet.py" "$out/head.jsonl" "$out/head.parquet" 2>/dev/null
+"$vpy" "$here/job.py" --framelens "$bin" --model "${models[0]}" --model "${models[1]}" \
+  --corpus "$out/head.parquet" --corpus-format parquet --out "$out/parquet" \
+  --master "$master" --partitions "$partitions" | tail -1
+mkdir -p "$out/parquet-single"
+"$bin" score - --stdin-format jsonl --format jsonl --source outlet --doc article --keep id \
+  --on-error record --model "${models[0]}" --model "${models[1]}" <"$out/head.jsonl" |
+  grep -v '^{"error"' |
+  "$bin" report - --scores-format jsonl --input-name corpus --format json \
+    --model "${models[0]}" --model "${models[1]}" --out "$out/parquet-single/report.json"
+cmp "$out/parquet/report.json" "$out/parquet-single/report.json"
+echo "report.json from Parquet: identical to one machine's on the same records"
