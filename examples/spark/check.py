@@ -12,6 +12,7 @@ Exits 1 with the first difference. Standard library only.
 """
 import argparse
 import re
+from itertools import zip_longest
 import sys
 from pathlib import Path
 
@@ -38,22 +39,19 @@ def main() -> int:
 
     rows = errors = 0
     with (a.single / "scores.jsonl").open(encoding="utf-8") as single:
-        spark = spark_lines(a.spark / "scores")
-        for n, (s, m) in enumerate(zip(spark, single), start=1):
-            m = m.rstrip("\n")
+        pairs = zip_longest(spark_lines(a.spark / "scores"), (m.rstrip("\n") for m in single))
+        for n, (s, m) in enumerate(pairs, start=1):
+            if s is None or m is None:
+                which = "Spark" if m is None else "one machine"
+                print(f"scores differ: {which} has more lines than the other (from line {n})",
+                      file=sys.stderr)
+                return 1
             if s != m and normalise(s) != normalise(m):
                 print(f"scores differ at line {n}:\n  spark:  {s[:300]}\n  single: {m[:300]}",
                       file=sys.stderr)
                 return 1
             rows += 1
             errors += s.startswith('{"error"')
-        extra_spark = next(spark, None)
-        extra_single = single.readline()
-    if extra_spark is not None or extra_single:
-        which = "Spark" if extra_spark is not None else "one machine"
-        print(f"scores differ: {which} has more lines than the other (after {rows})",
-              file=sys.stderr)
-        return 1
     print(f"scores: {rows} lines identical ({errors} error records, equal up to the line "
           "number within the partition)")
 

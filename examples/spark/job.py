@@ -61,8 +61,17 @@ def pipe_through(argv, lines, env=None):
     writer = threading.Thread(target=feed, daemon=True)
     drain.start()
     writer.start()
-    for line in proc.stdout:
-        yield line.decode("utf-8").rstrip("\n")
+    finished = False
+    try:
+        for line in proc.stdout:
+            yield line.decode("utf-8").rstrip("\n")
+        finished = True
+    finally:
+        if not finished:
+            # Spark stopped reading (a cancelled or failed task): stop the process too, so
+            # that neither it nor the writer thread is left behind in a reused worker.
+            proc.kill()
+            proc.wait()
     writer.join()
     code = proc.wait()
     drain.join()
@@ -133,9 +142,11 @@ def main() -> int:
         .config("spark.ui.enabled", "false") \
         .config("spark.ui.showConsoleProgress", "false") \
         .config("spark.executorEnv.RAYON_NUM_THREADS", "1")
-    if a.master or "PYSPARK_GATEWAY_PORT" not in os.environ and \
-            "SPARK_HOME" not in os.environ:
-        builder = builder.master(a.master or "local[2]")
+    if a.master:
+        builder = builder.master(a.master)
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # Not started by spark-submit (which sets the gateway and the master): local mode.
+        builder = builder.master("local[2]")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     sc = spark.sparkContext
@@ -146,15 +157,27 @@ def main() -> int:
     binary = a.framelens.name
     models = [m.name for m in a.model]
     local_out = "://" not in a.out
+    if local_out and not sc.master.startswith("local"):
+        # Executors elsewhere would write the scores and partials to their own disks.
+        print(f"--out {a.out}: a local directory needs a local master (this one is "
+              f"{sc.master}); give a URI the executors share (hdfs://, s3a://, ...)",
+              file=sys.stderr)
+        return 2
     if local_out:
         out = Path(a.out).resolve()
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
+        out.mkdir(parents=True, exist_ok=True)
+        # Only what an earlier run of this job wrote is replaced.
+        for old in ("scores", "partials"):
+            if (out / old).exists():
+                shutil.rmtree(out / old)
+        for old in ("report.md", "report.json"):
+            (out / old).unlink(missing_ok=True)
         scores_uri = str(out / "scores")
     else:
         scores_uri = a.out.rstrip("/") + "/scores"
     report_dir = a.report_dir or (Path(a.out) if local_out else Path("framelens-report"))
+    report_dir.mkdir(parents=True, exist_ok=True)
+    error_records = sc.accumulator(0)  # informational: a retried task may count twice
     corpus = a.corpus if "://" in a.corpus else str(Path(a.corpus).resolve())
     timings = {}
 
@@ -166,7 +189,11 @@ def main() -> int:
 
     def score_partition(records):
         argv = [executable(binary), "score", "-", *SCORE_ARGS, *model_args()]
-        return pipe_through(argv, records, worker_env())
+        errors = 0
+        for line in pipe_through(argv, records, worker_env()):
+            errors += line.startswith('{"error"')
+            yield line
+        error_records.add(errors)
 
     t = time.monotonic()
     if a.corpus_format == "parquet":
@@ -177,6 +204,10 @@ def main() -> int:
         records = sc.textFile(corpus, minPartitions=a.partitions)
     records.mapPartitions(score_partition).saveAsTextFile(scores_uri)
     timings["score_s"] = round(time.monotonic() - t, 3)
+    timings["error_records"] = error_records.value
+    if error_records.value:
+        print(f"{error_records.value} records could not be scored: see the lines starting "
+              f"{{\"error\" in {scores_uri}", file=sys.stderr)
 
     if not a.score_only:
         def partial_partition(rows):
@@ -184,10 +215,10 @@ def main() -> int:
             rows = (r for r in rows if not r.startswith('{"error"'))
             first = next(rows, None)
             if first is None:
-                return iter(())  # an empty partition has nothing to report
+                return  # an empty partition has nothing to report
             argv = [executable(binary), "report", "-", "--scores-format", "jsonl",
                     "--partial", "--input-name", a.input_name, *model_args()]
-            return pipe_through(argv, _chain(first, rows), worker_env())
+            yield from pipe_through(argv, _chain(first, rows), worker_env())
 
         # One partial per partition, written in parallel next to the scores, then brought to
         # the driver (a partial is one line).

@@ -29,13 +29,19 @@ bin="$root/target/release/framelens"
 models=(models/stance.json models/frame.json)
 
 step "Java 17"
-if ! command -v java >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+# Spark 3.5 runs on Java 8, 11 and 17; use the machine's when it is one of those.
+java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]); exit }'; }
+if ! command -v java >/dev/null 2>&1 || ! [[ "$(java_major java)" =~ ^(8|11|17)$ ]]; then
+  jdk17=$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -1 || true)
+  if [ -z "$jdk17" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) >/dev/null
-  else
-    echo "run.sh: PySpark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)" >&2
+    jdk17=$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | head -1 || true)
+  fi
+  if [ -z "$jdk17" ]; then
+    echo "run.sh: PySpark 3.5 needs Java 8, 11 or 17 (e.g. apt-get install openjdk-17-jre-headless)" >&2
     exit 1
   fi
+  export JAVA_HOME="$jdk17" PATH="$jdk17/bin:$PATH"
 fi
 java -version 2>&1 | head -1 >&2
 
@@ -50,7 +56,8 @@ if [ ! -x "$here/.venv/bin/python" ]; then
     "$py" -m venv "$here/.venv"
   fi
 fi
-"$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+# No pip cache outside the clone.
+PIP_NO_CACHE_DIR=1 "$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r "$here/requirements.txt"
 vpy="$here/.venv/bin/python"
 
@@ -64,7 +71,9 @@ fi
 
 out="$here/out"
 rm -rf "$out"
-mkdir -p "$out/single"
+mkdir -p "$out/single" "$out/tmp"
+# Spark's scratch space inside the clone too.
+export SPARK_LOCAL_DIRS="$out/tmp"
 
 step "Spark ($master, $partitions partitions): score, partial reports, merge"
 "$vpy" "$here/job.py" --framelens "$bin" --model "${models[0]}" --model "${models[1]}" \
@@ -90,7 +99,7 @@ step "check: Spark = one machine"
 
 step "Parquet: the first 20,000 records as Parquet through the same job (rows repartitioned)"
 head -n 20000 "$corpus" >"$out/head.jsonl"
-"$vpy" "$here/to_parquet.py" "$out/head.jsonl" "$out/head.parquet" 2>/dev/null
+"$vpy" "$here/to_parquet.py" "$out/head.jsonl" "$out/head.parquet"
 "$vpy" "$here/job.py" --framelens "$bin" --model "${models[0]}" --model "${models[1]}" \
   --corpus "$out/head.parquet" --corpus-format parquet --out "$out/parquet" \
   --master "$master" --partitions "$partitions" | tail -1

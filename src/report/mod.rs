@@ -488,7 +488,7 @@ impl Tally {
         self.in_sample += other.in_sample;
         for (list, more) in self.examples.iter_mut().zip(other.examples) {
             for e in more {
-                if wants_example(list, examples, e.probability, &e.doc, e.index) {
+                if wants_example(list, examples, example_key(&e)) {
                     keep_example(list, examples, e);
                 }
             }
@@ -512,32 +512,33 @@ pub struct Example {
     pub probability: f64,
 }
 
-/// The order of examples: most confident first; ties by document, then sentence index.
-fn example_order(a: (f64, &str, usize), b: (f64, &str, usize)) -> std::cmp::Ordering {
+/// The order of examples: most confident first; ties by document, sentence index, then text
+/// (a document scored as several records repeats sentence indices), so that the examples kept
+/// do not depend on the order the rows come in.
+fn example_order(a: (f64, &str, usize, &str), b: (f64, &str, usize, &str)) -> std::cmp::Ordering {
     b.0.total_cmp(&a.0)
         .then_with(|| a.1.cmp(b.1))
         .then_with(|| a.2.cmp(&b.2))
+        .then_with(|| a.3.cmp(b.3))
 }
 
-/// Whether an example of `probability` (document `doc`, sentence `index`) enters the `n` most
-/// confident of `list`.
-fn wants_example(list: &[Example], n: usize, probability: f64, doc: &str, index: usize) -> bool {
+fn example_key(e: &Example) -> (f64, &str, usize, &str) {
+    (e.probability, &e.doc, e.index, &e.text)
+}
+
+/// Whether an example of `probability` (document `doc`, sentence `index`, `text`) enters the
+/// `n` most confident of `list`.
+fn wants_example(list: &[Example], n: usize, candidate: (f64, &str, usize, &str)) -> bool {
     n > 0
         && (list.len() < n
-            || list.last().is_some_and(|l| {
-                example_order((probability, doc, index), (l.probability, &l.doc, l.index)).is_lt()
-            }))
+            || list
+                .last()
+                .is_some_and(|l| example_order(candidate, example_key(l)).is_lt()))
 }
 
 /// Keeps `list` as the `n` most confident examples, in [`example_order`].
 fn keep_example(list: &mut Vec<Example>, n: usize, e: Example) {
-    let at = list.partition_point(|x| {
-        example_order(
-            (x.probability, &x.doc, x.index),
-            (e.probability, &e.doc, e.index),
-        )
-        .is_le()
-    });
+    let at = list.partition_point(|x| example_order(example_key(x), example_key(&e)).is_le());
     list.insert(at, e);
     list.truncate(n);
 }
@@ -876,9 +877,7 @@ impl Tallies {
                         if wants_example(
                             &t.examples[c],
                             opts.examples,
-                            probability,
-                            &row.doc,
-                            row.index,
+                            (probability, &row.doc, row.index, &row.text),
                         ) {
                             keep_example(
                                 &mut t.examples[c],
@@ -1554,6 +1553,29 @@ mod tests {
     }
 
     use super::*;
+
+    /// Two sentences alike in probability, document and index (one document scored as several
+    /// records) are kept in the same way whichever comes first.
+    #[test]
+    fn examples_kept_do_not_depend_on_arrival_order() {
+        let e = |text: &str| Example {
+            doc: "a1".into(),
+            index: 0,
+            text: text.into(),
+            probability: 0.9,
+        };
+        let keep = |first: Example, second: Example| {
+            let mut list = Vec::new();
+            for x in [first, second] {
+                if wants_example(&list, 1, example_key(&x)) {
+                    keep_example(&mut list, 1, x);
+                }
+            }
+            list
+        };
+        assert_eq!(keep(e("b"), e("a")), keep(e("a"), e("b")));
+        assert_eq!(keep(e("b"), e("a"))[0].text, "a");
+    }
 
     // Expected values: scipy 1.17.1, `python3 scripts/report_reference.py`.
 
