@@ -23,12 +23,10 @@ fn score(args: &[&str], stdin: &str) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A run that stops early (a bad record without --on-error record) closes its input.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     let out = child.wait_with_output().unwrap();
     (
         out.status.success(),
@@ -135,4 +133,39 @@ fn on_error_record_needs_jsonl_output() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+}
+
+/// A record too long to read (over 16 MiB) is one bad record like any other with
+/// `--on-error record`: an error record in its place, and the records after it are scored.
+/// Without it, scoring stops at that line.
+#[test]
+fn a_record_too_long_is_skipped_to_its_line_end_with_on_error_record() {
+    let long = format!(
+        "{{\"id\":\"big\",\"text\":\"{}\"}}\n",
+        "word ".repeat((17 << 20) / 5)
+    );
+    let input = format!(
+        "{{\"id\":\"a\",\"text\":\"NATO responds.\",\"g\":\"x\"}}\n{long}{{\"id\":\"c\",\"text\":\"The provocation continues.\",\"g\":\"z\"}}\n"
+    );
+    let (ok, out, err) = score(
+        &["-", "--stdin-format", "jsonl", "--on-error", "record"],
+        &input,
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out:.300}");
+    assert_eq!(lines[0]["doc"], "a");
+    let e = lines[1]["error"].as_str().unwrap();
+    assert!(e.contains("line 2: a record longer than 16 MiB"), "{e}");
+    assert!(lines[1]["input"]
+        .as_str()
+        .unwrap()
+        .starts_with("{\"id\":\"big\""));
+    assert_eq!(lines[2]["doc"], "c");
+    let (ok, _, err) = score(&["-", "--stdin-format", "jsonl"], &input);
+    assert!(!ok);
+    assert!(err.contains("line 2") && err.contains("16 MiB"), "{err}");
 }

@@ -525,6 +525,36 @@ pub(crate) fn read_line_bounded(
     }
 }
 
+/// Most bytes [`skip_rest_of_line`] passes over before it gives up: an endless input without
+/// a line end (like `/dev/zero`) stops instead of being read for ever.
+pub(crate) const MAX_SKIP_BYTES: u64 = 1 << 30;
+
+/// Consumes `r` up to and including the next `\n` (or to its end). `Ok(false)` when no line
+/// end came within [`MAX_SKIP_BYTES`].
+pub(crate) fn skip_rest_of_line(r: &mut dyn std::io::BufRead) -> std::io::Result<bool> {
+    let mut skipped = 0u64;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(true);
+        }
+        if let Some(i) = chunk.iter().position(|&b| b == b'\n') {
+            r.consume(i + 1);
+            return Ok(true);
+        }
+        let n = chunk.len();
+        r.consume(n);
+        skipped += n as u64;
+        if skipped > MAX_SKIP_BYTES {
+            return Ok(false);
+        }
+    }
+}
+
 /// Reads a whole plain-text input of at most [`MAX_RECORD_BYTES`].
 pub(crate) fn read_text_bounded(r: &mut dyn Read, path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();

@@ -527,6 +527,41 @@ impl Documents {
         match self.next_document() {
             Ok(d) => d.map(Ok),
             Err(e @ Error::Json { .. }) => Some(Err(e)),
+            Err(Error::RecordTooLong { path, line, limit }) => {
+                // A JSON Lines record too long to read is skipped to its line end like any
+                // other bad record (a CSV record cannot be: its end depends on its quotes).
+                if let Some(Reader::Jsonl { reader, buf, .. }) = &mut self.current {
+                    let input: String = String::from_utf8_lossy(&buf[..buf.len().min(400)])
+                        .chars()
+                        .take(100)
+                        .collect();
+                    *buf = Vec::new();
+                    match data::skip_rest_of_line(reader) {
+                        Ok(true) => {
+                            return Some(Err(Error::Json {
+                                path,
+                                line,
+                                message: format!(
+                                    "a record longer than {} MiB (skipped); framelens reads \
+                                     records of at most {} MiB",
+                                    limit >> 20,
+                                    limit >> 20
+                                ),
+                                record: vec![("input".to_string(), input)],
+                            }))
+                        }
+                        Ok(false) => {}
+                        Err(source) => {
+                            self.current = None;
+                            self.inputs.clear();
+                            return Some(Err(Error::io(&path, source)));
+                        }
+                    }
+                }
+                self.current = None;
+                self.inputs.clear();
+                Some(Err(Error::RecordTooLong { path, line, limit }))
+            }
             Err(e) => {
                 self.current = None;
                 self.inputs.clear();
