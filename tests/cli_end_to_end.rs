@@ -1444,3 +1444,63 @@ fn report_lists_distinctive_terms_with_the_models_analyzer() {
     let r: Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(r["models"][0]["distinctive"].as_array().unwrap().is_empty());
 }
+
+/// Several --out write several formats from one report, each named by its extension, and
+/// each the same bytes as a run with that --format alone; a file whose extension names no
+/// format, or the same file twice, is refused before any work.
+#[test]
+fn report_writes_several_formats_from_one_run() {
+    let d = setup();
+    d.ok(&[
+        "score",
+        "--model",
+        "stance.json",
+        "--out",
+        "scores.csv",
+        "articles",
+    ]);
+    d.ok(&[
+        "report",
+        "scores.csv",
+        "--model",
+        "stance.json",
+        "--out",
+        "all.md",
+        "--out",
+        "all.json",
+        "--out",
+        "all.HTML",
+        "--out",
+        "all.csv",
+    ]);
+    for (file, format) in [
+        ("all.md", "md"),
+        ("all.json", "json"),
+        ("all.HTML", "html"),
+        ("all.csv", "csv"),
+    ] {
+        let alone = d
+            .ok(&[
+                "report",
+                "scores.csv",
+                "--model",
+                "stance.json",
+                "--format",
+                format,
+            ])
+            .stdout;
+        assert!(
+            d.read_string(file) == alone,
+            "{file} differs from --format {format}"
+        );
+    }
+    let e = d.err(&["report", "scores.csv", "--out", "a.md", "--out", "b.txt"]);
+    assert!(
+        e.stderr.contains("b.txt") && e.stderr.contains(".md, .csv, .json or .html"),
+        "{}",
+        e.stderr
+    );
+    let e = d.err(&["report", "scores.csv", "--out", "a.md", "--out", "a.md"]);
+    assert!(e.stderr.contains("given twice"), "{}", e.stderr);
+    assert!(!d.join("a.md").exists());
+}

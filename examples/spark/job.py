@@ -245,13 +245,12 @@ def main() -> int:
 
         # The final step runs once, on the driver: merge the partials into the report.
         t = time.monotonic()
-        for fmt in ("md", "json"):
-            argv = [str(a.framelens.resolve()), "report", "--merge", *map(str, parts),
-                    "--input-name", a.input_name, "--format", fmt,
-                    "--out", str(report_dir / f"report.{fmt}")]
-            for m in a.model:
-                argv += ["--model", str(m.resolve())]
-            subprocess.run(argv, check=True)
+        argv = [str(a.framelens.resolve()), "report", "--merge", *map(str, parts),
+                "--input-name", a.input_name,
+                "--out", str(report_dir / "report.md"), "--out", str(report_dir / "report.json")]
+        for m in a.model:
+            argv += ["--model", str(m.resolve())]
+        subprocess.run(argv, check=True)
         timings["merge_s"] = round(time.monotonic() - t, 3)
         timings["partials"] = len(parts)
 

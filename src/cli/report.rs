@@ -112,18 +112,35 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically) instead of standard output. Repeat it to write several
+    /// formats from one computation of the report, each named by its extension (.md, .csv,
+    /// .json, .html), e.g. `--out report.md --out report.json --out report.html`.
     #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
+    out: Vec<PathBuf>,
     #[command(flatten)]
     csv: CsvArgs,
 }
 
 pub fn run(a: ReportArgs) -> Result<()> {
-    if let Some(out) = &a.out {
-        let inputs: Vec<PathBuf> = a.scores.iter().chain(&a.merge).cloned().collect();
+    let inputs: Vec<PathBuf> = a.scores.iter().chain(&a.merge).cloned().collect();
+    for (i, out) in a.out.iter().enumerate() {
         check_out(out, &inputs)?;
+        if a.out[..i].contains(out) {
+            anyhow::bail!("--out {} is given twice", out.display());
+        }
     }
+    // One output: --format. Several: each file's extension.
+    let outputs: Vec<(&PathBuf, FormatArg)> = match a.out.as_slice() {
+        [one] => vec![(one, a.format)],
+        many => {
+            if a.partial && !many.is_empty() {
+                anyhow::bail!("--partial writes one file: give one --out");
+            }
+            many.iter()
+                .map(|p| Ok((p, format_of_extension(p)?)))
+                .collect::<Result<_>>()?
+        }
+    };
     let mut models = std::collections::BTreeMap::new();
     for p in &a.models {
         let model = framelens::model::Model::load(p)?;
@@ -152,13 +169,14 @@ pub fn run(a: ReportArgs) -> Result<()> {
             .transpose()?,
         jsonl: matches!(a.scores_format, ScoresFormat::Jsonl),
     };
-    let text = match &a.scores {
+    let report = match &a.scores {
         Some(scores) if a.partial => {
             let mut p = Partial::from_file(scores, &opts)?;
             if let Some(name) = a.input_name {
                 p.input = name;
             }
-            p.to_json()?
+            let text = p.to_json()?;
+            return write(a.out.first(), &text);
         }
         _ => {
             let mut r = match &a.scores {
@@ -175,15 +193,45 @@ pub fn run(a: ReportArgs) -> Result<()> {
             if let Some(name) = a.input_name {
                 r.input = name;
             }
-            render(&r, a.format)
+            r
         }
     };
-    match &a.out {
+    if outputs.is_empty() {
+        return write(None, &render(&report, a.format));
+    }
+    for (out, format) in outputs {
+        write(Some(out), &render(&report, format))?;
+    }
+    Ok(())
+}
+
+/// Writes `text` to `out` (atomically) or to standard output.
+fn write(out: Option<&PathBuf>, text: &str) -> Result<()> {
+    match out {
         Some(out) => framelens::io::write_atomic(out, text.as_bytes())
             .with_context(|| format!("writing {}", out.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// The report format a file's extension names (for several --out).
+fn format_of_extension(p: &std::path::Path) -> Result<FormatArg> {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match ext.as_deref() {
+        Some("md" | "markdown") => FormatArg::Md,
+        Some("csv") => FormatArg::Csv,
+        Some("json") => FormatArg::Json,
+        Some("html" | "htm") => FormatArg::Html,
+        _ => anyhow::bail!(
+            "--out {}: with several --out, each file's extension names its format: .md, .csv, \
+             .json or .html",
+            p.display()
+        ),
+    })
 }
 
 fn render(r: &Report, format: FormatArg) -> String {
