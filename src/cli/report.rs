@@ -130,14 +130,21 @@ pub fn run(a: ReportArgs) -> Result<()> {
         }
     }
     // One output: --format. Several: each file's extension.
-    let outputs: Vec<(&PathBuf, FormatArg)> = match a.out.as_slice() {
-        [one] => vec![(one, a.format)],
+    let outputs: Vec<(&PathBuf, ReportFormat)> = match a.out.as_slice() {
+        [one] => vec![(one, a.format.into())],
         many => {
             if a.partial && !many.is_empty() {
                 anyhow::bail!("--partial writes one file: give one --out");
             }
             many.iter()
-                .map(|p| Ok((p, format_of_extension(p)?)))
+                .map(|p| match ReportFormat::from_extension(p) {
+                    Some(f) => Ok((p, f)),
+                    None => anyhow::bail!(
+                        "--out {}: with several --out, each file's extension names its format: \
+                         .md, .csv, .json or .html",
+                        p.display()
+                    ),
+                })
                 .collect::<Result<_>>()?
         }
     };
@@ -197,10 +204,10 @@ pub fn run(a: ReportArgs) -> Result<()> {
         }
     };
     if outputs.is_empty() {
-        return write(None, &render(&report, a.format));
+        return write(None, &report::render(&report, a.format.into()));
     }
     for (out, format) in outputs {
-        write(Some(out), &render(&report, format))?;
+        write(Some(out), &report::render(&report, format))?;
     }
     Ok(())
 }
@@ -215,33 +222,13 @@ fn write(out: Option<&PathBuf>, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// The report format a file's extension names (for several --out).
-fn format_of_extension(p: &std::path::Path) -> Result<FormatArg> {
-    let ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    Ok(match ext.as_deref() {
-        Some("md" | "markdown") => FormatArg::Md,
-        Some("csv") => FormatArg::Csv,
-        Some("json") => FormatArg::Json,
-        Some("html" | "htm") => FormatArg::Html,
-        _ => anyhow::bail!(
-            "--out {}: with several --out, each file's extension names its format: .md, .csv, \
-             .json or .html",
-            p.display()
-        ),
-    })
-}
-
-fn render(r: &Report, format: FormatArg) -> String {
-    report::render(
-        r,
-        match format {
+impl From<FormatArg> for ReportFormat {
+    fn from(f: FormatArg) -> ReportFormat {
+        match f {
             FormatArg::Md => ReportFormat::Markdown,
             FormatArg::Csv => ReportFormat::Csv,
             FormatArg::Json => ReportFormat::Json,
             FormatArg::Html => ReportFormat::Html,
-        },
-    )
+        }
+    }
 }

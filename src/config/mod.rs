@@ -278,10 +278,9 @@ impl Preset {
                 main,
                 char_wb: (self == Preset::Best).then_some((1, 6)),
             },
-            // ok: the presets' constants are within range, and no input reaches them (tested)
             params: params
                 .check()
-                .expect("the presets' parameters are within range (tested)"),
+                .expect("the presets' parameters are within range (tested)"), // ok: constants, no input reaches them
         }
     }
 }

@@ -17,6 +17,21 @@ pub enum ReportFormat {
     Html,
 }
 
+impl ReportFormat {
+    /// The format a file's extension names (`.md`/`.markdown`, `.csv`, `.json`, `.html`/`.htm`,
+    /// any case); `None` for any other.
+    pub fn from_extension(path: &std::path::Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "md" | "markdown" => ReportFormat::Markdown,
+            "csv" => ReportFormat::Csv,
+            "json" => ReportFormat::Json,
+            "html" | "htm" => ReportFormat::Html,
+            _ => return None,
+        })
+    }
+}
+
 /// Renders a report.
 pub fn render(report: &Report, format: ReportFormat) -> String {
     match format {

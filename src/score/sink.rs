@@ -207,9 +207,8 @@ impl<W: Write> JsonlSink<W> {
         let keys = layout
             .iter()
             .map(|&c| {
-                // ok: serializing a &str to a Vec cannot fail
                 let mut k = serde_json::to_vec(columns.name(c).as_ref())
-                    .expect("a string always serializes");
+                    .expect("a string always serializes"); // ok: serializing a &str cannot fail
                 k.push(b':');
                 k
             })
